@@ -1,0 +1,90 @@
+"""Configuration classes, chosen by environment.
+
+`Config` reads the environment; `TestConfig` is what the tests pass to the factory.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+# Only ever used outside production: ProductionConfig refuses to start with it.
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+def _bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url():
+    url = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'directory.db'}")
+    # Heroku-style URLs name the old driver; SQLAlchemy wants an explicit psycopg 3 one.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search-index"))
+    # How often a node polls the change log for edits made through other nodes.
+    SEARCH_POLL_SECONDS = float(os.environ.get("SEARCH_POLL_SECONDS", "2"))
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session: forms left open on a ward PC still work
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # A listing not verified for this long is flagged to its agency and shown as such publicly.
+    STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", "183"))
+    INVITATION_TTL_HOURS = int(os.environ.get("INVITATION_TTL_HOURS", "72"))
+    # Unmet-need insights: a search term is shown only when at least this many searches used it.
+    INSIGHTS_MIN_COUNT = int(os.environ.get("INSIGHTS_MIN_COUNT", "5"))
+    INSIGHTS_RETENTION_DAYS = int(os.environ.get("INSIGHTS_RETENTION_DAYS", "365"))
+    RESULTS_PER_PAGE = 20
+    TIMEZONE = "Europe/London"
+    # Tests and demos may pin "now" (ISO 8601) so that open-now answers are reproducible.
+    DIRECTORY_NOW = os.environ.get("DIRECTORY_NOW")
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"  # replaced per test by the fixtures
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    SEARCH_POLL_SECONDS = 0  # tests drive the change log explicitly
+    DIRECTORY_NOW = None
+
+
+def config_for_environment():
+    """Return the config class named by APP_ENV (development by default)."""
+    return {"production": ProductionConfig, "development": Config}.get(
+        os.environ.get("APP_ENV", "development"), Config
+    )

@@ -1,0 +1,91 @@
+"""The London referral and care pathway directory: application factory."""
+
+from flask import Flask
+
+from config import Config
+
+
+def create_app(config_class=Config):
+    """Create and configure the app."""
+    app = Flask(
+        __name__,
+        instance_path=str(config_class.__dict__.get("INSTANCE_PATH", "") or _default_instance_path()),
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_object(config_class)
+    _check_production_secrets(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    # Last, so the search index follows commits made by everything registered above.
+    register_search(app)
+    return app
+
+
+def _default_instance_path():
+    from config import INSTANCE_DIR
+
+    return INSTANCE_DIR
+
+
+def _check_production_secrets(app):
+    from config import DEV_SECRET_KEY
+
+    if app.config.get("ENV_NAME") == "production" and app.config["SECRET_KEY"] in (None, "", DEV_SECRET_KEY):
+        raise RuntimeError("Set SECRET_KEY: production refuses to start with the development secret key.")
+
+
+def register_extensions(app):
+    from . import models  # noqa: F401  (registers the mappers before anything queries)
+    from . import revisions  # noqa: F401  (installs the revision listener)
+    from .extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+
+
+def register_blueprints(app):
+    from .admin import bp as admin_bp
+    from .agency import bp as agency_bp
+    from .api import bp as api_bp
+    from .auth import bp as auth_bp
+    from .insights import bp as insights_bp
+    from .public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp, url_prefix="/account")
+    app.register_blueprint(agency_bp, url_prefix="/agency")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(insights_bp, url_prefix="/insights")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_errorhandlers(app):
+    from . import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app):
+    from . import cli
+
+    cli.init_app(app)
+
+
+def register_template_helpers(app):
+    from . import templating
+
+    templating.init_app(app)
+
+
+def register_search(app):
+    from . import search
+
+    search.init_app(app)

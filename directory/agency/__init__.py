@@ -1,0 +1,5 @@
+"""The agency area."""
+
+from flask import Blueprint
+
+bp = Blueprint("agency", __name__)

@@ -1,0 +1,17 @@
+"""What time it is in London. One place, so tests and demos can pin "now"."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def now() -> datetime:
+    """Return the current time in Europe/London (or the configured DIRECTORY_NOW)."""
+    pinned = current_app.config.get("DIRECTORY_NOW") if has_app_context() else None
+    if pinned:
+        moment = datetime.fromisoformat(pinned)
+        return moment.replace(tzinfo=LONDON) if moment.tzinfo is None else moment.astimezone(LONDON)
+    return datetime.now(LONDON)

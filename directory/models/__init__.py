@@ -1,0 +1,56 @@
+"""The domain model. Import models from here."""
+
+from .accounts import Invitation, Membership, User
+from .changelog import IndexChange
+from .listings import (
+    CONFIDENCE_LEVELS,
+    LOCATION_TYPES,
+    SERVICE_STATUSES,
+    WEEKDAYS,
+    Catchment,
+    Location,
+    Organisation,
+    Pathway,
+    PathwayStage,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    pathway_stage_services,
+    service_catchment,
+    service_terms,
+)
+from .moderation import AuditEvent, ProblemReport, Revision, RevisionStatus
+from .reference import LONDON_ONS_CODE, ONS_GEOGRAPHY_URI, Borough, Taxonomy, TaxonomyTerm
+
+__all__ = [
+    "AuditEvent",
+    "Borough",
+    "CONFIDENCE_LEVELS",
+    "Catchment",
+    "IndexChange",
+    "Invitation",
+    "LOCATION_TYPES",
+    "LONDON_ONS_CODE",
+    "Location",
+    "Membership",
+    "ONS_GEOGRAPHY_URI",
+    "Organisation",
+    "Pathway",
+    "PathwayStage",
+    "Phone",
+    "ProblemReport",
+    "Revision",
+    "RevisionStatus",
+    "SERVICE_STATUSES",
+    "Schedule",
+    "Service",
+    "ServiceAtLocation",
+    "Taxonomy",
+    "TaxonomyTerm",
+    "User",
+    "WEEKDAYS",
+    "pathway_stage_services",
+    "service_catchment",
+    "service_terms",
+]

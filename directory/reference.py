@@ -1,0 +1,69 @@
+"""Load the reference data every installation needs: boroughs and taxonomies."""
+
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+
+from . import geo
+from .extensions import db
+from .models import Borough, Taxonomy, TaxonomyTerm
+
+TAXONOMIES_FILE = Path(__file__).parent / "data" / "taxonomies.json"
+
+
+def load_reference_data() -> dict[str, int]:
+    """Create or update the 33 boroughs and the taxonomies; idempotent. Return row counts."""
+    for row in geo.boroughs():
+        borough = db.session.get(Borough, row["ons_code"]) or Borough(ons_code=row["ons_code"])
+        borough.slug = row["slug"]
+        borough.name = row["name"]
+        borough.inner_outer = row["inner_outer"]
+        borough.centroid_lat = float(row["centroid_lat"])
+        borough.centroid_lon = float(row["centroid_lon"])
+        db.session.add(borough)
+
+    spec = json.loads(TAXONOMIES_FILE.read_text(encoding="utf-8"))
+    for t in spec["taxonomies"]:
+        taxonomy = db.session.scalar(select(Taxonomy).where(Taxonomy.code == t["code"]))
+        if taxonomy is None:
+            taxonomy = Taxonomy(code=t["code"])
+            db.session.add(taxonomy)
+        taxonomy.name = t["name"]
+        taxonomy.description = t.get("description", "")
+        taxonomy.version = "1"
+        existing = {term.code: term for term in taxonomy.terms}
+        for position, term_spec in enumerate(t["terms"]):
+            term = existing.get(term_spec["code"]) or TaxonomyTerm(code=term_spec["code"], taxonomy=taxonomy)
+            term.name = term_spec["name"]
+            term.description = term_spec.get("description", "")
+            term.position = position
+            db.session.add(term)
+    db.session.commit()
+    return {
+        "boroughs": db.session.query(Borough).count(),
+        "taxonomy_terms": db.session.query(TaxonomyTerm).count(),
+    }
+
+
+def term(vocabulary: str, code: str) -> TaxonomyTerm | None:
+    """Return the taxonomy term `code` of `vocabulary` (e.g. "audience", "lgbtq")."""
+    return db.session.scalar(
+        select(TaxonomyTerm).join(Taxonomy).where(Taxonomy.code == vocabulary, TaxonomyTerm.code == code)
+    )
+
+
+def terms_by_vocabulary() -> dict[str, list[TaxonomyTerm]]:
+    """Return every taxonomy's terms in display order, keyed by taxonomy code."""
+    taxonomies = db.session.scalars(select(Taxonomy).order_by(Taxonomy.code)).all()
+    return {t.code: list(t.terms) for t in taxonomies}
+
+
+def borough_by_slug_or_code(value: str) -> Borough | None:
+    """Return a borough from its slug ("lambeth") or ONS code ("E09000022")."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    return db.session.get(Borough, value.upper()) or db.session.scalar(
+        select(Borough).where(Borough.slug == value.lower())
+    )
