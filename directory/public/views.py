@@ -1,22 +1,270 @@
-"""Public pages."""
+"""Public pages: home, search results, service pages, care pathways, the signposting list."""
 
-from flask import render_template
+from urllib.parse import urlencode
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import Location, Service, ServiceAtLocation
-from . import bp
+from .. import catchment, clock, hours, reference, search, signposting, unmet_need
+from ..extensions import db, limiter
+from ..models import (
+    Location,
+    Pathway,
+    PathwayStage,
+    ProblemReport,
+    Service,
+    ServiceAtLocation,
+)
+from . import bp, facts
+from .forms import FACETS, SORTS, ReportForm, SearchQuery
+
+VISIBLE = (Service.is_published.is_(True), Service.status != "defunct")
+# Everything a card or a service page shows, loaded in a few queries rather than one per row.
+CARD_LOADING = (
+    selectinload(Service.terms),
+    selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location)
+    .selectinload(Location.borough),
+    selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules),
+    selectinload(Service.catchment_boroughs),
+)
 
 
-@bp.get("/")
-def home():
-    """Show the search box and how much the directory holds."""
-    visible = (Service.is_published.is_(True), Service.status != "defunct")
-    services = db.session.scalar(select(func.count()).select_from(Service).where(*visible))
+@bp.app_context_processor
+def signposting_context():
+    """Give every template the signposting list carried in the URL (for browsers without JavaScript)."""
+    ids = signposting.parse_ids(request.args.getlist("s"))
+
+    def add_url(service_id: str) -> str:
+        return url_for("public.signposting_list", s=signposting.with_added(ids, service_id), back=_here())
+
+    return {
+        "list_ids": ids, "add_to_list_url": add_url, "facts": facts,
+        "signposting_status": signposting.open_status, "signposting_weekly_hours": signposting.weekly_hours,
+        "location_status": lambda sal, moment: hours.describe_status(sal.schedules, moment),
+        "signposting_how": signposting.how_to_get_in, "signposting_without": signposting.without,
+    }
+
+
+def _here() -> str:
+    """Return this page's path and query without the list, for a "back to where you were" link."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("s", "back")]
+    return request.path + ("?" + urlencode(args) if args else "")
+
+
+def _safe_back(value: str | None) -> str | None:
+    # Only paths on this site: never an open redirect to another host.
+    if value and value.startswith("/") and not value.startswith(("//", "/\\")):
+        return value
+    return None
+
+
+def _counts():
+    services = db.session.scalar(select(func.count()).select_from(Service).where(*VISIBLE))
     boroughs = db.session.scalar(
         select(func.count(distinct(Location.borough_code)))
         .join(ServiceAtLocation, ServiceAtLocation.location_id == Location.id)
         .join(Service, Service.id == ServiceAtLocation.service_id)
-        .where(*visible, Location.borough_code.is_not(None))
+        .where(*VISIBLE, Location.borough_code.is_not(None))
     )
-    return render_template("public/home.html", service_count=services, borough_count=boroughs)
+    return services, boroughs
+
+
+def _boroughs():
+    from ..models import Borough
+
+    return db.session.scalars(select(Borough).order_by(Borough.name)).all()
+
+
+def _pathways():
+    return db.session.scalars(select(Pathway).order_by(Pathway.position, Pathway.name)).all()
+
+
+def _visible_service_or_404(service_id: str) -> Service:
+    service = db.session.get(Service, service_id)
+    if service is None or not service.is_visible:
+        abort(404, description="This service is not in the directory. It may have closed or been removed.")
+    return service
+
+
+@bp.get("/")
+def home():
+    """Show the search box, the care pathways and how much the directory holds."""
+    services, boroughs = _counts()
+    return render_template(
+        "public/home.html", service_count=services, borough_count=boroughs,
+        boroughs=_boroughs(), pathways=_pathways(),
+    )
+
+
+@bp.get("/search", endpoint="search")
+def results():
+    """Search with filters from the query string; works without JavaScript and can be bookmarked."""
+    query = SearchQuery.from_args(request.args)
+    terms = reference.terms_by_vocabulary()
+    # A stale bookmark may name an option that no longer exists: drop it rather than fail.
+    for param, _, vocabulary, _ in FACETS:
+        known = {t.code for t in terms.get(vocabulary, [])}
+        query.chosen[param] = [c for c in query.chosen[param] if c in known]
+    result, error = None, None
+    wanted = search.SearchRequest(per_page=current_app.config["RESULTS_PER_PAGE"], **query.request_fields())
+    try:
+        result = search.search(wanted)
+    except search.SearchInputError as exc:
+        error = exc
+    if result is not None:
+        unmet_need.record(wanted, result.total)  # anonymous day/borough/filters/words counts only
+        _warm([hit.service.id for hit in result.hits])
+    return render_template(
+        "public/results.html", query=query, result=result, error=error, facets=FACETS, sorts=SORTS,
+        terms=terms, boroughs=_boroughs(), pathways=_pathways(),
+        relaxation_links=_relaxation_links(query, result), moment=clock.now(),
+    )
+
+
+def _warm(ids):
+    """Load what the cards show for these services in a few queries (the rows stay in the session)."""
+    if not ids:
+        return
+    db.session.scalars(select(Service).where(Service.id.in_(ids)).options(*CARD_LOADING)).all()
+
+
+def _relaxation_links(query: SearchQuery, result) -> list[tuple[str, int, str | None]]:
+    """Turn "3 match without 'open now'" into links that drop that filter.
+
+    The labels are the ones search gives each dimension: a filter's option names joined by "or",
+    "open now", "<Borough> residents", "within N miles", "your search words", a pathway's name.
+    """
+    if result is None or not getattr(result, "relaxations", None):
+        return []
+    names = {t.code: t.name for terms in reference.terms_by_vocabulary().values() for t in terms}
+    drops = {"open now": {"open": None}, "your search words": {"q": None}}
+    if query.max_miles:
+        drops[f"within {query.max_miles:g} miles"] = {"miles": None}
+    borough = reference.borough_by_slug_or_code(query.borough) if query.borough else None
+    if borough:
+        drops[f"{borough.name} residents".lower()] = {"borough": None}
+    if query.pathway:
+        pathway = db.session.scalar(select(Pathway).where(Pathway.slug == query.pathway))
+        if pathway:
+            drops[pathway.name.lower()] = {"pathway": None}
+    for param, codes in query.chosen.items():
+        if codes:
+            drops[" or ".join(names.get(c, c) for c in codes).lower()] = {param: None}
+    list_ids = signposting.parse_ids(request.args.getlist("s"))
+    links = []
+    for label, count in result.relaxations:
+        change = drops.get(str(label).lower())
+        href = url_for("public.search", s=list_ids, **query.args(page=None, **change)) if change else None
+        links.append((label, count, href))
+    return links
+
+
+@bp.get("/services/<service_id>")
+def service(service_id):
+    """Show everything about one service: how to get in, who it is for, where and when."""
+    service = _visible_service_or_404(service_id)
+    others = [s for s in service.organisation.services if s.id != service.id and s.is_visible]
+    moment = clock.now()
+    return render_template(
+        "public/service.html", service=service, others=others, moment=moment,
+        freshness=facts.freshness(service, moment, current_app.config["STALE_AFTER_DAYS"]),
+        describe_catchment=catchment.describe(service),
+    )
+
+
+@bp.route("/services/<service_id>/report", methods=["GET", "POST"])
+@limiter.limit(
+    "5 per hour;20 per day", methods=["POST"],
+    error_message="You have sent several reports in a short time. Please try again in an hour.",
+)
+def report_problem(service_id):
+    """Let anyone tell the admins that a listing is wrong; stored for the moderation queue."""
+    service = _visible_service_or_404(service_id)
+    form = ReportForm()
+    if form.validate_on_submit():
+        db.session.add(ProblemReport(
+            service_id=service.id, category=form.category.data, message=form.message.data.strip(),
+            contact_email=(form.contact_email.data or "").strip() or None,
+        ))
+        db.session.commit()
+        flash("Thank you. An admin will check your report and correct the listing.", "success")
+        return redirect(url_for("public.service", service_id=service.id))
+    return render_template("public/report.html", service=service, form=form)
+
+
+@bp.get("/pathways")
+def pathways():
+    """List the care pathways."""
+    return render_template("public/pathways.html", pathways=_pathways())
+
+
+@bp.get("/pathways/<slug>")
+def pathway(slug):
+    """Show a care pathway's stages in order, each with its services, optionally for a borough's residents."""
+    pathway = db.session.scalar(
+        select(Pathway).where(Pathway.slug == slug).options(
+            selectinload(Pathway.stages).selectinload(PathwayStage.services).options(*CARD_LOADING)
+        )
+    )
+    if pathway is None:
+        abort(404, description="There is no care pathway at this address.")
+    borough = reference.borough_by_slug_or_code(request.args.get("borough", ""))
+    stages = []
+    for stage in pathway.stages:
+        entries = []
+        for svc in stage.services:
+            if not svc.is_visible:
+                continue
+            why = catchment.usable_by(svc, borough.ons_code, borough.name) if borough else None
+            if borough and why is None:
+                continue
+            entries.append((svc, why))
+        stages.append((stage, entries, len([s for s in stage.services if s.is_visible])))
+    return render_template(
+        "public/pathway.html", pathway=pathway, stages=stages, borough=borough,
+        boroughs=_boroughs(), moment=clock.now(),
+        unknown_borough=bool(request.args.get("borough")) and borough is None,
+    )
+
+
+@bp.get("/about")
+def about():
+    """Say where the data comes from, how sure it is, and whose data it uses."""
+    services, boroughs = _counts()
+    return render_template(
+        "public/about.html", confidence=facts.CONFIDENCE_MEANINGS,
+        stale_days=current_app.config["STALE_AFTER_DAYS"], service_count=services,
+    )
+
+
+@bp.get("/privacy")
+def privacy():
+    """Say what the site stores and what it never does."""
+    return render_template("public/privacy.html",
+                           retention_days=current_app.config["INSIGHTS_RETENTION_DAYS"],
+                           min_count=current_app.config["INSIGHTS_MIN_COUNT"])
+
+
+@bp.get("/list")
+def signposting_list():
+    """Show the signposting list named in the URL; the URL is the share link."""
+    services = signposting.load(signposting.parse_ids(request.args.getlist("s")))
+    ids = [s.id for s in services]
+    back_path = _safe_back(request.args.get("back"))
+    back = back_path
+    if back and ids:
+        back += ("&" if "?" in back else "?") + urlencode([("s", i) for i in ids])
+    moment = clock.now()
+    return render_template(
+        "public/list.html", services=services, moment=moment, back=back, back_path=back_path,
+        text=signposting.as_text(services, moment) if services else "",
+        share_url=url_for("public.signposting_list", s=ids, _external=True),
+    )
+
+
+@bp.get("/list/print")
+def signposting_print():
+    """Show the list as one clean A4 sheet to print and hand over."""
+    services = signposting.load(signposting.parse_ids(request.args.getlist("s")))
+    return render_template("public/list_print.html", services=services, moment=clock.now())

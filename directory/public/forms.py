@@ -1,0 +1,130 @@
+"""Public forms: the search filters (a plain GET form) and "report something wrong"."""
+
+from dataclasses import dataclass, field
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+# URL parameter -> (search request field, taxonomy code, facet key)
+FACETS = (
+    ("service_type", "service_types", "service-type", "service_type"),
+    ("audience", "audiences", "audience", "audience"),
+    ("referral_route", "referral_routes", "referral-route", "referral_route"),
+    ("delivery", "delivery", "delivery", "delivery"),
+)
+SORTS = (("relevance", "Best match"), ("distance", "Nearest first"), ("name", "Name (A to Z)"))
+MAX_TEXT = 200
+
+
+def _page(value) -> int:
+    try:
+        return max(1, min(int(value), 1000))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _miles(value) -> float | None:
+    try:
+        miles = float(value)
+    except (TypeError, ValueError):
+        return None
+    return miles if 0 < miles <= 50 else None
+
+
+@dataclass
+class SearchQuery:
+    """What the search form asked for, cleaned: safe to echo back and to pass to search."""
+
+    text: str = ""
+    borough: str = ""
+    postcode: str = ""
+    max_miles: float | None = None
+    pathway: str = ""
+    open_now: bool = False
+    sort: str = "relevance"
+    page: int = 1
+    chosen: dict[str, list[str]] = field(default_factory=dict)  # URL parameter -> codes
+
+    @classmethod
+    def from_args(cls, args) -> "SearchQuery":
+        """Read the query string; unknown or malformed values are dropped, never an error."""
+        sort = args.get("sort", "relevance")
+        return cls(
+            text=" ".join(args.get("q", "").split())[:MAX_TEXT],
+            borough=args.get("borough", "").strip()[:40],
+            postcode=args.get("postcode", "").strip()[:20],
+            max_miles=_miles(args.get("miles")),
+            pathway=args.get("pathway", "").strip()[:60],
+            open_now=args.get("open") in ("1", "yes", "on", "true"),
+            sort=sort if sort in dict(SORTS) else "relevance",
+            page=_page(args.get("page", 1)),
+            chosen={param: [v[:60] for v in args.getlist(param) if v][:20] for param, *_ in FACETS},
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.text or self.borough or self.postcode or self.pathway or self.open_now
+                    or any(self.chosen.values()))
+
+    def request_fields(self) -> dict:
+        """Return the keyword arguments for `search.SearchRequest`."""
+        fields = {request_field: self.chosen[param] for param, request_field, *_ in FACETS}
+        return dict(
+            text=self.text,
+            borough=self.borough or None,
+            postcode=self.postcode or None,
+            max_miles=self.max_miles if self.postcode else None,
+            pathway=self.pathway or None,
+            open_now=self.open_now,
+            sort=self.sort if (self.sort != "distance" or self.postcode) else "relevance",
+            page=self.page,
+            **fields,
+        )
+
+    def args(self, **changes) -> dict:
+        """Return the query string as a dict of lists, with `changes` applied (None removes)."""
+        out = {
+            "q": self.text, "borough": self.borough, "postcode": self.postcode,
+            "miles": f"{self.max_miles:g}" if self.max_miles else "", "pathway": self.pathway,
+            "open": "1" if self.open_now else "", "sort": "" if self.sort == "relevance" else self.sort,
+            "page": str(self.page) if self.page > 1 else "",
+            **self.chosen,
+        }
+        out.update(changes)
+        return {k: v for k, v in out.items() if v}
+
+
+REPORT_CATEGORIES = (
+    ("opening-times", "Opening times are wrong"),
+    ("contact", "Phone, email or website is wrong"),
+    ("address", "Address or location is wrong"),
+    ("referral", "How to get in or who it is for is wrong"),
+    ("closed", "The service has closed or moved"),
+    ("other", "Something else"),
+)
+
+
+class ReportForm(FlaskForm):
+    """Tell the directory's admins that something on a listing is wrong."""
+
+    category = SelectField(
+        "What is wrong?", choices=[SelectChoice(value, label) for value, label in REPORT_CATEGORIES],
+        validators=[DataRequired("Choose what is wrong.")]
+    )
+    message = TextAreaField(
+        "What should it say instead?",
+        validators=[
+            DataRequired("Tell us what is wrong, so an admin can check it."),
+            Length(min=5, max=2000, message="Write between 5 and 2,000 characters."),
+        ],
+    )
+    contact_email = EmailField(
+        "Your email address (optional)",
+        validators=[
+            Optional(),
+            Email("Enter an email address like name@example.org, or leave this empty."),
+            Length(max=254),
+        ],
+    )

@@ -1,0 +1,117 @@
+"""The signposting list: a shortlist of services a worker prints or shares with a client.
+
+The list is never stored on the server: it lives in the URL (`/list?s=<id>&s=<id>`) and, with
+JavaScript, in the browser's localStorage. This module turns ids into services and services into
+the plain text a worker pastes into an email or a text message.
+"""
+
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from . import hours
+from .extensions import db
+from .models import Location, Service, ServiceAtLocation
+
+# A printed A4 sheet holds about this many services; a longer list is a search, not a shortlist.
+MAX_ITEMS = 20
+_ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def parse_ids(values) -> list[str]:
+    """Return the well-formed service ids in `values`, deduplicated, in order, at most MAX_ITEMS."""
+    ids = []
+    for value in values or ():
+        value = (value or "").strip().lower()
+        if _ID.match(value) and value not in ids:
+            ids.append(value)
+    return ids[:MAX_ITEMS]
+
+
+def with_added(ids: list[str], service_id: str) -> list[str]:
+    """Return the list with the service appended (unchanged if already there)."""
+    return parse_ids([*ids, service_id])
+
+
+def without(ids: list[str], service_id: str) -> list[str]:
+    """Return the list without the service."""
+    return [i for i in ids if i != service_id]
+
+
+def load(ids: list[str]) -> list[Service]:
+    """Return the services the public may see, in list order; unknown or withdrawn ids drop out."""
+    if not ids:
+        return []
+    rows = db.session.scalars(
+        select(Service)
+        .where(Service.id.in_(ids))
+        .options(
+            selectinload(Service.service_at_locations)
+            .selectinload(ServiceAtLocation.location)
+            .selectinload(Location.borough),
+            selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules),
+            selectinload(Service.phones),
+            selectinload(Service.terms),
+        )
+    ).all()
+    by_id = {s.id: s for s in rows if s.is_visible}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def how_to_get_in(service: Service) -> str:
+    """Say how someone gets in, in a line: referral routes, then the service's own steps."""
+    routes = ", ".join(t.name for t in service.terms_in("referral-route"))
+    steps = (service.application_process or "").strip()
+    if routes and steps:
+        return f"{routes}. {steps}"
+    return routes or steps or "Contact the service to ask how to get in."
+
+
+def weekly_hours(schedules) -> list[tuple[str, str]]:
+    """Return (day, "09:00–17:00 walk-in; 18:00–20:00") for each day that has sessions."""
+    days: dict[str, list[str]] = {}
+    for s in sorted(schedules, key=lambda s: (s.weekday, s.opens_at)):
+        if s.opens_at == s.closes_at and s.opens_at.hour == 0 and s.opens_at.minute == 0:
+            text = "24 hours"
+        else:
+            text = f"{s.opens_at:%H:%M}–{s.closes_at:%H:%M}"
+        if getattr(s, "note", ""):
+            text = f"{text} ({s.note})"
+        days.setdefault(s.weekday_name, []).append(text)
+    return [(day, "; ".join(parts)) for day, parts in days.items()]
+
+
+def as_text(services: list[Service], moment: datetime) -> str:
+    """Return the list as plain text for an email or text message."""
+    lines = [f"Services to contact (from the London care pathway directory, {moment:%-d %B %Y})", ""]
+    for number, service in enumerate(services, start=1):
+        lines.append(f"{number}. {service.name}")
+        lines.append(f"   How to get in: {how_to_get_in(service)}")
+        for sal in service.service_at_locations:
+            location = sal.location
+            address = ", ".join(location.address_lines) if location.location_type == "physical" else ""
+            if address:
+                lines.append(f"   Address: {address}")
+            opening = "; ".join(f"{day} {times}" for day, times in weekly_hours(sal.schedules))
+            if opening:
+                lines.append(f"   Opening times: {opening}")
+            elif sal.hours_note:
+                lines.append(f"   Opening times: {sal.hours_note}")
+        for phone in service.phones:
+            note = f" ({phone.description})" if phone.description else ""
+            lines.append(f"   Phone: {phone.number}{note}")
+        if service.email:
+            lines.append(f"   Email: {service.email}")
+        if service.url:
+            lines.append(f"   Web: {service.url}")
+        lines.append("")
+    lines.append("In an emergency call 999. Urgent mental health or medical help: call NHS 111.")
+    return "\n".join(lines)
+
+
+def open_status(service: Service, moment: datetime) -> str:
+    """Say whether any of the service's locations is open now, or when one next opens."""
+    sessions = [s for sal in service.service_at_locations for s in sal.schedules]
+    return hours.describe_status(sessions, moment)
