@@ -2,6 +2,7 @@
 
 from .accounts import Invitation, Membership, User
 from .changelog import IndexChange
+from .insights import UnmetSearch
 from .listings import (
     CONFIDENCE_LEVELS,
     LOCATION_TYPES,
@@ -48,6 +49,7 @@ __all__ = [
     "ServiceAtLocation",
     "Taxonomy",
     "TaxonomyTerm",
+    "UnmetSearch",
     "User",
     "WEEKDAYS",
     "pathway_stage_services",

@@ -1,0 +1,117 @@
+"""Insight pages: coverage and pathway gaps for everyone; unmet need and freshness for admins."""
+
+from urllib.parse import urlencode
+
+from flask import Response, render_template, request, url_for
+from werkzeug.routing import BuildError
+
+from .. import charts, coverage
+from .. import unmet_need as needs
+from ..permissions import admin_required
+from . import bp
+from .forms import CoverageForm, PeriodForm
+
+
+def search_url(**params) -> str:
+    """Return the public search URL for these filters."""
+    params = {k: v for k, v in params.items() if v}
+    try:
+        return url_for("public.search", **params)
+    except BuildError:  # the public search page is not registered (yet): its agreed address
+        return "/search?" + urlencode(params, doseq=True)
+
+
+@bp.after_request
+def _private_pages_are_not_cached(response):
+    if request.endpoint in ("insights.unmet_need", "insights.freshness"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/")
+def index():
+    """List the insight pages."""
+    return render_template("insights/index.html")
+
+
+@bp.get("/coverage")
+def coverage_matrix():
+    """Show boroughs × service types: how many services a resident can use, gaps marked."""
+    form = CoverageForm(request.args)
+    matrix = coverage.coverage_matrix(lgbtq_only=form.lgbtq.data)
+    audiences = list(coverage.LGBTQ_AUDIENCES) if form.lgbtq.data else []
+    links = {
+        (b.ons_code, t.code): search_url(borough=b.slug, service_type=t.code, audience=audiences)
+        for b in matrix.boroughs
+        for t in matrix.service_types
+    }
+    grid = charts.Grid([b.name for b in matrix.boroughs], [t.name for t in matrix.service_types],
+                       [matrix.row(b) for b in matrix.boroughs])
+    return render_template(
+        "insights/coverage.html", form=form, matrix=matrix, links=links,
+        heatmap=charts.heatmap(
+            grid, chart_id="coverage-chart", title=_matrix_title(matrix),
+            desc=f"{matrix.gaps} of {matrix.cells} borough and service type combinations have no service "
+                 "a resident can use (crossed, hatched cells). The table below gives every figure.",
+        ),
+        gap_chart=charts.bar_chart(
+            [(t.name, n) for t, n in matrix.gaps_by_type()], chart_id="gaps-chart",
+            maximum=len(matrix.boroughs), title="Boroughs with no service, by service type",
+            desc=f"For each service type, how many of the {len(matrix.boroughs)} boroughs have no service "
+                 "their residents can use.",
+        ),
+        levels=[(i, charts.level_label(i)) for i in range(len(charts.LEVEL_FILLS))],
+    )
+
+
+def _matrix_title(matrix) -> str:
+    scope = "LGBTQ+-specific services" if matrix.lgbtq_only else "Services"
+    return f"{scope} a resident of each London borough can use, by service type"
+
+
+@bp.get("/coverage.csv")
+def coverage_csv():
+    """Download the coverage matrix as CSV."""
+    form = CoverageForm(request.args)
+    matrix = coverage.coverage_matrix(lgbtq_only=form.lgbtq.data)
+    name = "coverage-lgbtq.csv" if form.lgbtq.data else "coverage.csv"
+    return Response(
+        coverage.matrix_csv(matrix),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/pathways")
+def pathway_completeness():
+    """Show, for each care pathway and borough, the stages with no service a resident can use."""
+    return render_template("insights/pathways.html", pathways=coverage.pathway_completeness())
+
+
+@bp.get("/unmet-need")
+@admin_required
+def unmet_need():
+    """Show counts of searches that found no or few services (admins only)."""
+    form = PeriodForm(request.args)
+    return render_template("insights/unmet_need.html", form=form, report=needs.report(_period(form)))
+
+
+def _period(form: PeriodForm) -> needs.Period:
+    default = needs.default_period()
+    if not form.validate():  # the errors show beside the fields; the report covers everything kept
+        return default
+    return needs.Period(form.start.data or default.start, form.end.data or default.end)
+
+
+@bp.get("/freshness")
+@admin_required
+def freshness():
+    """Show the share of listings verified recently, by organisation and borough, and the stalest."""
+    report = coverage.freshness_report()
+    chart = charts.bar_chart(
+        [(row.label, row.percent) for row in report.by_borough], chart_id="freshness-chart", maximum=100,
+        suffix="%", title="Share of listings verified recently, by borough",
+        desc=f"Per cent of published listings in each borough verified in the last {report.stale_after_days} "
+             "days. The table gives the counts.",
+    )
+    return render_template("insights/freshness.html", report=report, chart=chart)
