@@ -13,6 +13,9 @@ def init_app(app):
     app.cli.add_command(init_db_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(prepare_command)
+    from .hsds_io import hsds_cli
+
+    app.cli.add_command(hsds_cli)
     from .insights.cli import insights_cli
 
     app.cli.add_command(insights_cli)

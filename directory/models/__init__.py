@@ -2,6 +2,7 @@
 
 from .accounts import Invitation, Membership, User
 from .changelog import IndexChange
+from .interchange import InterchangeRecord
 from .insights import UnmetSearch
 from .listings import (
     CONFIDENCE_LEVELS,
@@ -30,6 +31,7 @@ __all__ = [
     "CONFIDENCE_LEVELS",
     "Catchment",
     "IndexChange",
+    "InterchangeRecord",
     "Invitation",
     "LOCATION_TYPES",
     "LONDON_ONS_CODE",

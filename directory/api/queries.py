@@ -1,0 +1,164 @@
+"""Which services and service-at-locations the API lists, in order, as ids; rows are loaded a page at a time.
+
+Only published, active services. Text, catchment, vocabulary, opening-hours and distance filters go
+through the search module, so they mean what they mean on the site; the standard ORUK filters
+(organization, taxonomy, modified_after) are plain database conditions.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, select
+
+from .. import geo, oruk
+from ..extensions import db
+from ..models import (
+    Location,
+    Pathway,
+    PathwayStage,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+    pathway_stage_services,
+    service_terms,
+)
+from .params import BadParameter, ServiceQuery
+
+METRES_PER_MILE = geo.METRES_PER_MILE
+# SearchRequest fields whose API parameter has another name.
+SEARCH_FIELDS = {
+    "text": "search",
+    "max_miles": "proximity",
+    "service_types": "service_type",
+    "referral_routes": "referral_route",
+    "audiences": "audience",
+}
+
+
+class SearchUnavailable(RuntimeError):
+    """The search module is not installed on this node."""
+
+
+@dataclass
+class Located:
+    """A service-at-location id with its distance from the asked-for postcode, when one was given."""
+
+    id: str
+    service_id: str
+    distance_m: float | None = None
+
+
+def visible():
+    return (Service.is_published.is_(True), Service.status == "active")
+
+
+def service_ids(query: ServiceQuery) -> list[str]:
+    """Return the ids of matching published, active services, best first."""
+    conditions = [*visible(), *_conditions(query)]
+    if not query.needs_search:
+        return list(
+            db.session.scalars(select(Service.id).where(*conditions).order_by(Service.name, Service.id))
+        )
+    ranked = _search(query)
+    allowed = set(db.session.scalars(select(Service.id).where(Service.id.in_(ranked), *conditions)))
+    return [i for i in ranked if i in allowed]
+
+
+def service_at_location_ids(query: ServiceQuery) -> list[Located]:
+    """Return the matching service-at-locations: by service order, or by distance when a postcode is given."""
+    ids = service_ids(query)
+    order = {sid: n for n, sid in enumerate(ids)}
+    rows = db.session.execute(
+        select(
+            ServiceAtLocation.id,
+            ServiceAtLocation.service_id,
+            ServiceAtLocation.position,
+            Location.latitude,
+            Location.longitude,
+        )
+        .join(Location, Location.id == ServiceAtLocation.location_id)
+        .where(ServiceAtLocation.service_id.in_(ids))
+    ).all()
+    rows.sort(key=lambda r: (order[r.service_id], r.position, r.id))
+    if not query.postcode:
+        return [Located(r.id, r.service_id) for r in rows]
+    origin = _origin(query.postcode)
+    located = []
+    for r in rows:
+        if r.latitude is None or r.longitude is None:
+            continue
+        metres = geo.approx_distance_m(origin.latitude, origin.longitude, r.latitude, r.longitude)
+        if query.proximity_m is None or metres <= query.proximity_m:
+            located.append(Located(r.id, r.service_id, metres))
+    located.sort(key=lambda item: item.distance_m)
+    return located
+
+
+def _origin(postcode: str) -> geo.Place:
+    try:
+        return geo.lookup(postcode)
+    except geo.PostcodeError as exc:
+        raise BadParameter("postcode", str(exc)) from None
+
+
+def _conditions(query: ServiceQuery) -> list:
+    conditions = []
+    if query.organization_id:
+        conditions.append(Service.organisation_id == query.organization_id)
+    if query.modified_after is not None:
+        conditions.append(Service.last_modified >= query.modified_after)
+    if query.taxonomy_term_ids:
+        conditions.append(
+            exists().where(
+                service_terms.c.service_id == Service.id,
+                service_terms.c.taxonomy_term_id.in_(query.taxonomy_term_ids),
+            )
+            | _on_pathway(Pathway.id.in_(query.taxonomy_term_ids))
+        )
+    if query.taxonomy_ids:
+        in_taxonomy = exists().where(
+            service_terms.c.service_id == Service.id,
+            service_terms.c.taxonomy_term_id == TaxonomyTerm.id,
+            TaxonomyTerm.taxonomy_id.in_(query.taxonomy_ids),
+        )
+        if oruk.PATHWAY_TAXONOMY_ID in query.taxonomy_ids:
+            in_taxonomy = in_taxonomy | _on_pathway(Pathway.id.isnot(None))
+        conditions.append(in_taxonomy)
+    return conditions
+
+
+def _on_pathway(pathway_condition):
+    return exists().where(
+        pathway_stage_services.c.service_id == Service.id,
+        pathway_stage_services.c.stage_id == PathwayStage.id,
+        PathwayStage.pathway_id == Pathway.id,
+        pathway_condition,
+    )
+
+
+def _search(query: ServiceQuery) -> list[str]:
+    from .. import search as search_module
+
+    run = getattr(search_module, "search", None)
+    if run is None:
+        raise SearchUnavailable("Search is not available on this server yet.")
+    request = search_module.SearchRequest(
+        text=query.text,
+        borough=query.borough or None,
+        service_types=query.service_types,
+        pathway=query.pathway or None,
+        referral_routes=query.referral_routes,
+        audiences=query.audiences,
+        delivery=query.delivery,
+        open_now=query.open_now,
+        postcode=query.postcode or None,
+        max_miles=(query.proximity_m / METRES_PER_MILE) if query.proximity_m else None,
+        sort="distance" if query.postcode and not query.text else "relevance",
+        page=1,
+        per_page=None,
+    )
+    try:
+        result = run(request)
+    except search_module.SearchInputError as exc:
+        field = getattr(exc, "field", "") or "text"
+        raise BadParameter(SEARCH_FIELDS.get(field, field), getattr(exc, "message", "") or str(exc)) from None
+    return [hit.service.id for hit in result.hits]

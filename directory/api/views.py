@@ -1,0 +1,326 @@
+"""The Open Referral UK 3.0 API: read-only, open, paged, cached, streamed on request."""
+
+import hashlib
+import json
+import math
+
+from flask import Response, jsonify, request, stream_with_context, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from .. import hsds_io, oruk
+from ..errors import error_response
+from ..extensions import db
+from ..models import Organisation, Pathway, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from . import bp, openapi, params, queries
+
+NDJSON_BATCH = 100
+
+
+@bp.errorhandler(params.BadParameter)
+def bad_parameter(exc: params.BadParameter):
+    return error_response(400, "Bad Request", exc.message, parameter=exc.parameter)
+
+
+@bp.errorhandler(queries.SearchUnavailable)
+def search_unavailable(exc):
+    return error_response(503, "Service Unavailable", str(exc))
+
+
+@bp.get("/")
+def api_details():
+    """Say which version and profile of Open Referral this API speaks."""
+    return cached(
+        {
+            "version": oruk.VERSION,
+            "profile": oruk.PROFILE_URL,
+            "openapi_url": url_for("api.openapi_document", _external=True),
+        }
+    )
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """Return the OpenAPI 3.1 document of this API as built."""
+    return cached(openapi.document(request.url_root.rstrip("/") + bp_prefix()))
+
+
+@bp.get("/services")
+def services():
+    """List published, active services (ORUK filters plus ours); format=ndjson streams them all."""
+    paging = params.paging(request.args)
+    query = params.service_query(request.args)
+    ids = queries.service_ids(query)
+    if paging.ndjson:
+        return ndjson(_service_documents(ids, full=not query.minimal, minimal=query.minimal))
+    page_ids = _slice(ids, paging)
+    contents = list(_service_documents(page_ids, full=query.full, minimal=query.minimal))
+    return cached(page(contents, len(ids), paging), last_modified=_latest_change())
+
+
+@bp.get("/services/<service_id>")
+def service(service_id):
+    """Return one published, active service, fully nested."""
+    found = _load_services([service_id])
+    if not found:
+        return not_found("service", service_id)
+    s = found[0]
+    return cached(oruk.service(s, oruk.ExportContext(found)), last_modified=s.last_modified)
+
+
+@bp.get("/service_at_locations")
+def service_at_locations():
+    """List services at their locations; postcode and proximity (metres) sort and limit by distance."""
+    paging = params.paging(request.args)
+    query = params.service_query(request.args)
+    located = queries.service_at_location_ids(query)
+    if paging.ndjson:
+        return ndjson(_sal_documents(located, full=True))
+    contents = list(_sal_documents(_slice(located, paging), full=query.full))
+    return cached(page(contents, len(located), paging), last_modified=_latest_change())
+
+
+@bp.get("/service_at_locations/<sal_id>")
+def service_at_location(sal_id):
+    """Return one service at a location, with its location, hours and service."""
+    sal = db.session.get(ServiceAtLocation, sal_id)
+    if sal is None or not (sal.service.is_published and sal.service.status == "active"):
+        return not_found("service_at_location", sal_id)
+    document = next(_sal_documents([queries.Located(sal.id, sal.service_id)], full=True))
+    return cached(document, last_modified=sal.service.last_modified)
+
+
+@bp.get("/organizations")
+def organizations():
+    """List organisations that have at least one published, active service."""
+    paging = params.paging(request.args)
+    full = params.boolean(request.args, "full") or params.boolean(request.args, "full_service")
+    text = params.text(request.args, "search").lower()
+    listed = select(Organisation.id).where(
+        select(Service.id).where(Service.organisation_id == Organisation.id, *queries.visible()).exists()
+    )
+    if text:
+        listed = listed.where(func.lower(Organisation.name).contains(text, autoescape=True))
+    ids = list(db.session.scalars(listed.order_by(Organisation.name)))
+    if paging.ndjson:
+        return ndjson(_organization_documents(ids, full))
+    contents = list(_organization_documents(_slice(ids, paging), full))
+    return cached(page(contents, len(ids), paging), last_modified=_latest_change())
+
+
+@bp.get("/organizations/<org_id>")
+def organization(org_id):
+    """Return an organisation with its published, active services (full_service=true nests them fully)."""
+    full_service = params.boolean(request.args, "full_service")
+    documents = list(_organization_documents([org_id], True, full_service=full_service))
+    if not documents:
+        return not_found("organization", org_id)
+    return cached(documents[0], last_modified=_latest_change(Service.organisation_id == org_id))
+
+
+@bp.get("/taxonomies")
+def taxonomies():
+    """List our vocabularies, and the care pathways as one more taxonomy."""
+    paging = params.paging(request.args)
+    text = params.text(request.args, "search").lower()
+    contents = [oruk.taxonomy(t) for t in db.session.scalars(select(Taxonomy).order_by(Taxonomy.code))]
+    contents.append(oruk.pathway_taxonomy())
+    contents = [
+        t for t in contents if not text or text in t["name"].lower() or text in t["description"].lower()
+    ]
+    return _static_list(contents, paging)
+
+
+@bp.get("/taxonomies/<taxonomy_id>")
+def taxonomy(taxonomy_id):
+    """Return a taxonomy with its terms."""
+    if taxonomy_id == oruk.PATHWAY_TAXONOMY_ID:
+        data = oruk.pathway_taxonomy()
+        data["taxonomy_terms"] = [oruk.pathway_term(p) for p in _pathways()]
+        return cached(data)
+    found = db.session.get(Taxonomy, taxonomy_id)
+    if found is None:
+        return not_found("taxonomy", taxonomy_id)
+    return cached({**oruk.taxonomy(found), "taxonomy_terms": [oruk.taxonomy_term(t) for t in found.terms]})
+
+
+@bp.get("/taxonomy_terms")
+def taxonomy_terms():
+    """List taxonomy terms; filter by taxonomy_id, parent_id, top_only or search."""
+    paging = params.paging(request.args)
+    text = params.text(request.args, "search").lower()
+    taxonomy_ids = params.listed(request.args, "taxonomy_id")
+    parent_id = params.text(request.args, "parent_id")
+    top_only = params.boolean(request.args, "top_only")
+    terms = db.session.scalars(
+        select(TaxonomyTerm)
+        .options(selectinload(TaxonomyTerm.taxonomy))
+        .join(Taxonomy)
+        .order_by(Taxonomy.code, TaxonomyTerm.position)
+    )
+    contents = [oruk.taxonomy_term(t) for t in terms] + [oruk.pathway_term(p) for p in _pathways()]
+    contents = [
+        t
+        for t in contents
+        if (not taxonomy_ids or t["taxonomy_id"] in taxonomy_ids)
+        and (not parent_id or t.get("parent_id") == parent_id)
+        and (not top_only or not t.get("parent_id"))
+        and (not text or text in t["name"].lower() or text in t["code"])
+    ]
+    return _static_list(contents, paging)
+
+
+@bp.get("/taxonomy_terms/<term_id>")
+def taxonomy_term(term_id):
+    """Return one taxonomy term (a care pathway is a term of the pathway taxonomy)."""
+    found = db.session.get(TaxonomyTerm, term_id)
+    if found is not None:
+        return cached(oruk.taxonomy_term(found))
+    pathway = db.session.get(Pathway, term_id)
+    if pathway is not None:
+        return cached(oruk.pathway_term(pathway))
+    return not_found("taxonomy_term", term_id)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def bp_prefix() -> str:
+    return url_for("api.api_details").rstrip("/")
+
+
+def not_found(kind: str, item_id: str):
+    return error_response(404, "Not Found", f"There is no published {kind} with id {item_id[:80]}.")
+
+
+def page(contents: list, total: int, paging: params.Paging) -> dict:
+    """Wrap a page of results in ORUK's paging fields."""
+    total_pages = math.ceil(total / paging.per_page) if total else 0
+    return {
+        "total_items": total,
+        "total_pages": total_pages,
+        "page_number": paging.page,
+        "size": len(contents),
+        "first_page": paging.page == 1,
+        "last_page": paging.page >= total_pages,
+        "empty": not contents,
+        "contents": contents,
+    }
+
+
+def cached(document, last_modified=None):
+    """Return JSON with an ETag (and Last-Modified when known); answer 304 when the client is current."""
+    response = jsonify(document)
+    response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
+    if last_modified is not None:
+        response.last_modified = last_modified
+    response.cache_control.public = True
+    response.cache_control.max_age = 60
+    return response.make_conditional(request)
+
+
+def ndjson(documents) -> Response:
+    """Stream one JSON document per line."""
+    lines = (json.dumps(d, ensure_ascii=False) + "\n" for d in documents)
+    return Response(stream_with_context(lines), mimetype="application/x-ndjson")
+
+
+def _latest_change(*conditions):
+    # Every published change (including unpublishing) moves a service's last_modified.
+    return db.session.scalar(select(func.max(Service.last_modified)).where(*conditions))
+
+
+def _slice(items: list, paging: params.Paging) -> list:
+    start = (paging.page - 1) * paging.per_page
+    return items[start : start + paging.per_page]
+
+
+def _static_list(contents: list, paging: params.Paging):
+    if paging.ndjson:
+        return ndjson(contents)
+    return cached(page(_slice(contents, paging), len(contents), paging))
+
+
+def _pathways():
+    return db.session.scalars(select(Pathway).order_by(Pathway.position, Pathway.name)).all()
+
+
+def _load_services(ids: list[str]) -> list[Service]:
+    """Load published, active services by id in a fixed number of queries, in the order given."""
+    if not ids:
+        return []
+    rows = db.session.scalars(
+        select(Service)
+        .where(Service.id.in_(ids), *queries.visible())
+        .options(*hsds_io.service_load_options())
+    )
+    by_id = {s.id: s for s in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _batches(ids: list, size: int = NDJSON_BATCH):
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _service_documents(ids: list[str], *, full: bool, minimal: bool = False):
+    for batch in _batches(ids):
+        found = _load_services(batch)
+        if minimal:
+            yield from (oruk.minimal_service(s) for s in found)
+            continue
+        context = oruk.ExportContext(found)
+        yield from (oruk.service(s, context, full=full) for s in found)
+
+
+def _sal_documents(located: list, *, full: bool):
+    for batch in _batches(located):
+        found = {s.id: s for s in _load_services(list(dict.fromkeys(item.service_id for item in batch)))}
+        context = oruk.ExportContext(list(found.values()))
+        for item in batch:
+            service = found.get(item.service_id)
+            sal = (
+                next((x for x in service.service_at_locations if x.id == item.id), None) if service else None
+            )
+            if sal is None:
+                continue
+            remainder = context.service_extras(service.id)
+            summary = oruk.service(service, context, full=full)
+            document = oruk.service_at_location(sal, remainder, with_service=summary)
+            document["schedules"] = [
+                s for s in oruk.schedules(service, remainder) if s.get("service_at_location_id") == sal.id
+            ]
+            if item.distance_m is not None:
+                document["distance"] = round(item.distance_m)
+            yield document
+
+
+def _organization_documents(ids: list[str], full: bool, *, full_service: bool = False):
+    for batch in _batches(ids):
+        orgs = db.session.scalars(select(Organisation).where(Organisation.id.in_(batch))).all()
+        by_org: dict[str, list[Service]] = {}
+        if full:
+            service_ids = list(
+                db.session.scalars(
+                    select(Service.id)
+                    .where(Service.organisation_id.in_(batch), *queries.visible())
+                    .order_by(Service.name)
+                )
+            )
+            for s in _load_services(service_ids):
+                by_org.setdefault(s.organisation_id, []).append(s)
+        context = oruk.ExportContext([s for group in by_org.values() for s in group], organization_ids=batch)
+        by_id = {o.id: o for o in orgs}
+        for org_id in batch:
+            org = by_id.get(org_id)
+            if org is None:
+                continue
+            document = oruk.organization(org, context)
+            if full:
+                document["services"] = [
+                    oruk.service(s, context, full=full_service) if full_service else oruk.minimal_service(s)
+                    for s in by_org.get(org_id, [])
+                ]
+                if not document["services"]:
+                    continue  # only organisations with something published are listed
+            yield document
