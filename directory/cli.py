@@ -16,6 +16,9 @@ def init_app(app):
     from .hsds_io import hsds_cli
 
     app.cli.add_command(hsds_cli)
+    from .auth.commands import users_cli
+
+    app.cli.add_command(users_cli)
     from .insights.cli import insights_cli
 
     app.cli.add_command(insights_cli)

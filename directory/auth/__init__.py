@@ -1,11 +1,15 @@
-"""The auth area."""
+"""The auth area: signing in and out, setting and changing passwords."""
 
-from flask import Blueprint
+from flask import Blueprint, g
 
 bp = Blueprint("auth", __name__)
 
 from ..extensions import db, login_manager  # noqa: E402
 from ..models import User  # noqa: E402
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Sign in to see that page."
+login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
@@ -18,3 +22,14 @@ def load_user(session_id: str):
     if user is None or not user.is_active or user.session_version != int(version):
         return None
     return user
+
+
+@bp.before_app_request
+def _forget_cached_user():
+    # Flask-Login caches the user on `g`, which lives as long as the app context. A request inside
+    # an app context pushed by the caller (tests, scripts) shares it with earlier requests, so
+    # load the user afresh for every request: never answer as the person who asked before.
+    g.pop("_login_user", None)
+
+
+from . import views  # noqa: E402, F401
