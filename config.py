@@ -50,6 +50,12 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    # A limit on every route per client address (e.g. "600 per minute"); unset = only the routes' own limits.
+    RATELIMIT_DEFAULT = os.environ.get("RATELIMIT_DEFAULT") or None
+    # How many reverse proxies in front set X-Forwarded-For/-Proto; 0 = trust no forwarded headers.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # /healthz says "degraded" when this node's index is more change-log entries behind than this.
+    HEALTH_MAX_INDEX_LAG = int(os.environ.get("HEALTH_MAX_INDEX_LAG", "100"))
 
     # A listing not verified for this long is flagged to its agency and shown as such publicly.
     STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", "183"))

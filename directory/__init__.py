@@ -16,6 +16,9 @@ def create_app(config_class=Config):
     app.config.from_object(config_class)
     _check_production_secrets(app)
 
+    # Logging first, so each request's log line times every hook registered after it.
+    register_logging(app)
+    register_security(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -39,6 +42,18 @@ def _check_production_secrets(app):
         raise RuntimeError("Set SECRET_KEY: production refuses to start with the development secret key.")
 
 
+def register_logging(app):
+    from . import logging
+
+    logging.init_app(app)
+
+
+def register_security(app):
+    from . import security
+
+    security.init_app(app)
+
+
 def register_extensions(app):
     from . import models  # noqa: F401  (registers the mappers before anything queries)
     from . import revisions  # noqa: F401  (installs the revision listener)
@@ -56,10 +71,12 @@ def register_blueprints(app):
     from .agency import bp as agency_bp
     from .api import bp as api_bp
     from .auth import bp as auth_bp
+    from .health import bp as health_bp
     from .insights import bp as insights_bp
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp, url_prefix="/account")
     app.register_blueprint(agency_bp, url_prefix="/agency")
     app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -1,0 +1,44 @@
+"""Gunicorn settings for `make serve` and production: `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+Every value can be changed through the environment (see README, "Deployment").
+"""
+
+import multiprocessing
+import os
+
+
+def _int(name, default):
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def default_workers(cores: int) -> int:
+    """Return gunicorn's usual 2 x cores + 1, capped so big machines do not open too many DB connections."""
+    return min(2 * cores + 1, 12)
+
+
+# Loopback unless told otherwise: a reverse proxy (nginx, Caddy, a load balancer) terminates HTTPS in front.
+bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{_int('PORT', 8000)}"
+workers = _int("WEB_CONCURRENCY", default_workers(multiprocessing.cpu_count()))
+worker_class = "sync"
+# A search answers in milliseconds; a request still running after this is stuck, and its worker is replaced.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Recycle workers now and then so a slow leak cannot grow without bound; jitter avoids all restarting at once.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# Load the app in each worker, not the master: each worker opens its own database pool and index handles.
+preload_app = False
+
+# The app writes one JSON line per request itself (directory/logging.py), so gunicorn's access log is off
+# unless ACCESS_LOG names a file or "-". When on, it has no query string (%(U)s is the path alone: search
+# terms and postcodes stay out of logs), no client address and no referrer or user agent.
+accesslog = os.environ.get("ACCESS_LOG") or None
+access_log_format = (
+    '{"event":"access","method":"%(m)s","path":"%(U)s","status":%(s)s,"duration_ms":%(M)s,"bytes":"%(B)s"}'
+)
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+# Headers a trusted proxy sets; the app decides how far to trust them (TRUSTED_PROXIES, ProxyFix).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
