@@ -22,6 +22,10 @@ def init_app(app):
     from .insights.cli import insights_cli
 
     app.cli.add_command(insights_cli)
+    from .backup import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def migrate_database():
