@@ -107,3 +107,14 @@ def test_purge_deletes_counts_older_than_the_retention_limit(app, pinned, runner
     assert result.exit_code == 0, result.output
     assert "Deleted 1" in result.output
     assert [r.term for r in rows()] == ["edge", "recent"]
+
+
+def test_the_public_search_counts_a_fruitless_search_and_nothing_else(app, pinned, client, make):
+    for n in range(4):
+        make.service(name=f"Lambeth drug service {n}", borough_slug="lambeth")
+    response = client.get("/search?q=Zyxwv+quux&borough=lambeth&service_type=chemsex-support")
+    assert response.status_code == 200
+    client.get("/search?q=drug")  # found four: enough, so not counted
+    [row] = rows()
+    assert (row.day, row.borough, row.term, row.filters, row.bucket, row.count) == (
+        pinned, "lambeth", "zyxwv quux", "service_type=chemsex-support", "zero", 1)
