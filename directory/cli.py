@@ -16,6 +16,9 @@ def init_app(app):
     from .hsds_io import hsds_cli
 
     app.cli.add_command(hsds_cli)
+    from .search.cli import search_cli
+
+    app.cli.add_command(search_cli)
     from .auth.commands import users_cli
 
     app.cli.add_command(users_cli)

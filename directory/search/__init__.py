@@ -1,0 +1,193 @@
+"""Search: full text in the domain's own words, filters with counts, catchment and distance.
+
+The one module views, the API and the CLI use; nothing outside this package imports Whoosh.
+
+    result = search.search(search.SearchRequest(text="tina", borough="lambeth", open_now=True))
+
+The database is the source of truth. Every listing change writes an `IndexChange` row in the
+same transaction (see `revisions.py`); after a commit this node applies the new entries to its
+own index, and a background poller applies entries written through other nodes. An index
+directory that is missing, damaged or of an older schema is rebuilt from the database.
+"""
+
+import logging
+import threading
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+from ..models import IndexChange
+from . import engine
+from .engine import Hit, SearchInputError, SearchRequest, SearchResult
+from .store import IndexBusy, SearchIndex
+
+__all__ = [
+    "Hit",
+    "IndexBusy",
+    "SearchInputError",
+    "SearchRequest",
+    "SearchResult",
+    "ensure_index",
+    "init_app",
+    "reindex",
+    "search",
+    "start_poller",
+    "status",
+    "stop_poller",
+    "sync",
+]
+
+log = logging.getLogger(__name__)
+
+# How long a commit waits for another process's index write before leaving the change to the poller.
+COMMIT_SYNC_TIMEOUT = 2.0
+_CHANGES_KEY = "search_index_changes"
+
+
+class _State:
+    """Per-app search state: the node's index, cached reference data, the poller."""
+
+    def __init__(self, app):
+        self.app = app
+        self.index = SearchIndex(app.config["SEARCH_INDEX_DIR"], lambda: db.engine)
+        self.catalogue = engine.Catalogue()
+        self.interval = float(app.config.get("SEARCH_POLL_SECONDS") or 0)
+        self.poller: _Poller | None = None
+        self._poller_lock = threading.Lock()
+
+
+def init_app(app):
+    """Attach search to the app: index state, change-log poller on first request, CLI commands."""
+    state = _State(app)
+    app.extensions["search"] = state
+
+    @app.before_request
+    def _start_polling():
+        if state.interval > 0 and (state.poller is None or not state.poller.is_alive()):
+            start_poller(app)
+
+
+def _state(app=None) -> _State:
+    return (app or current_app).extensions["search"]
+
+
+def search(request: SearchRequest) -> SearchResult:
+    """Answer a search request; raises SearchInputError (with .field, .message) for unusable input."""
+    state = _state()
+    if state.index.pending:
+        _sync_quietly(state, timeout=COMMIT_SYNC_TIMEOUT)
+    return engine.run(state.index, request, state.catalogue)
+
+
+def ensure_index() -> bool:
+    """Build the index if it is missing or damaged, then catch up with the change log."""
+    state = _state()
+    rebuilt = state.index.ensure()
+    state.index.sync()
+    return rebuilt
+
+
+def reindex() -> int:
+    """Rebuild this node's index from the database. Return the number of listings indexed."""
+    state = _state()
+    count = state.index.rebuild()
+    state.index.sync()
+    return count
+
+
+def sync(timeout: float = 10.0) -> int:
+    """Apply change-log entries this node has not applied yet. Return how many services changed."""
+    return _state().index.sync(timeout=timeout)
+
+
+def status() -> dict:
+    """Report the index's health and lag behind the change log (for health checks)."""
+    state = _state()
+    problem = state.index.problem()
+    position = state.index.position()
+    latest = db.session.scalar(select(func.max(IndexChange.seq))) or 0
+    applied = position.max_seq if position else 0
+    return {
+        "ok": problem is None,
+        "problem": problem,
+        "applied_seq": applied,
+        "latest_seq": latest,
+        "lag": max(0, latest - applied),
+        "open_gaps": position.gap_count() if position else 0,
+    }
+
+
+def _sync_quietly(state: _State, timeout: float) -> None:
+    try:
+        state.index.sync(timeout=timeout)
+    except IndexBusy:
+        state.index.pending = True  # another process is writing; the poller or next search catches up
+    except Exception:
+        state.index.pending = True
+        log.exception("search index update failed; it will be retried")
+
+
+# -- following commits in this process ---------------------------------------------------------
+
+
+@event.listens_for(Session, "after_flush")
+def _note_index_changes(session, flush_context):
+    if any(isinstance(obj, IndexChange) for obj in session.new):
+        session.info[_CHANGES_KEY] = True
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_index_changes(session):
+    session.info.pop(_CHANGES_KEY, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _apply_committed_changes(session):
+    if not session.info.pop(_CHANGES_KEY, False) or not has_app_context():
+        return
+    state = current_app.extensions.get("search")
+    if state is None:
+        return
+    if state.index.is_open():
+        # The session cannot run SQL here; the index reads the change log on its own connection.
+        _sync_quietly(state, timeout=COMMIT_SYNC_TIMEOUT)
+    else:
+        # This process has not opened the index yet: it catches up when it first does.
+        state.index.pending = True
+
+
+# -- following commits made through other nodes ------------------------------------------------
+
+
+class _Poller(threading.Thread):
+    def __init__(self, state: _State, interval: float):
+        super().__init__(name="search-change-log", daemon=True)
+        self.state = state
+        self.interval = interval
+        self.stopping = threading.Event()
+
+    def run(self):
+        while not self.stopping.wait(self.interval):
+            with self.state.app.app_context():
+                _sync_quietly(self.state, timeout=max(self.interval, 1.0))
+
+
+def start_poller(app=None, interval: float | None = None) -> None:
+    """Start applying other nodes' changes every `interval` seconds (SEARCH_POLL_SECONDS)."""
+    state = _state(app)
+    with state._poller_lock:
+        if state.poller is not None and state.poller.is_alive():
+            return
+        state.poller = _Poller(state, interval or state.interval or 2.0)
+        state.poller.start()
+
+
+def stop_poller(app=None) -> None:
+    """Stop the poller and wait for it to finish."""
+    state = _state(app)
+    poller, state.poller = state.poller, None
+    if poller is not None:
+        poller.stopping.set()
+        poller.join(timeout=30)

@@ -1,0 +1,230 @@
+"""Document sets as Python ints (bit n = document n), cached per index segment and generation.
+
+Filters and facet counts are AND/OR of these and `int.bit_count()`, so counting a facet value is
+one popcount instead of a pass over the matches. Whoosh segments never change once written (only
+their deletions do), so per-segment sets are built once per process and reused by every later
+generation; a generation's global sets are the segments' sets shifted to their offsets.
+"""
+
+import math
+from collections import OrderedDict
+
+from .documents import TEXT_FIELDS, decode_meta, opening_ranges
+
+EARTH_RADIUS_M = 6_371_008.8
+_BYTE_BITS = [tuple(j for j in range(8) if b >> j & 1) for b in range(256)]
+
+
+def from_ids(ids, size: int) -> int:
+    """Return the set of document numbers `ids` as an int."""
+    buf = bytearray((size >> 3) + 1)
+    for i in ids:
+        buf[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(buf, "little")
+
+
+def to_ids(bits: int) -> list[int]:
+    """Return the document numbers in a set, ascending."""
+    out: list[int] = []
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    for i, byte in enumerate(data):
+        if byte:
+            base = i << 3
+            out.extend(base + j for j in _BYTE_BITS[byte])
+    return out
+
+
+def project(lat: float, lon: float) -> tuple[float, float]:
+    """Return (x, y) in radians scaled to metres, before the longitude is scaled by cos(latitude)."""
+    return math.radians(lon) * EARTH_RADIUS_M, math.radians(lat) * EARTH_RADIUS_M
+
+
+def _remember(cache: OrderedDict, key, value, limit: int):
+    cache[key] = value
+    if len(cache) > limit:
+        cache.popitem(last=False)
+    return value
+
+
+class SegmentData:
+    """What is derived from one immutable segment: posting sets and the per-document column."""
+
+    def __init__(self, reader):
+        self.size = reader.doc_count_all()
+        self._postings: OrderedDict = OrderedDict()
+        ids, names, points, openings, lengths = [], [], [], [], []
+        if "meta" in reader.schema:
+            column = reader.column_reader("meta")
+            for i in range(self.size):
+                raw = column[i]
+                if raw:
+                    service_id, name, length, coords, opening = decode_meta(raw)
+                else:
+                    service_id, name, length, coords, opening = "", "", (0,) * len(TEXT_FIELDS), (), ""
+                ids.append(service_id)
+                lengths.append(length)
+                names.append(name)
+                points.append(tuple(project(lat, lon) for lat, lon in coords))
+                openings.append(opening)
+        self.ids = ids
+        # Per text field, each document's length in terms (for BM25's length normalisation).
+        self.lengths = {name: [n[i] for n in lengths] for i, name in enumerate(TEXT_FIELDS)}
+        self._weights: OrderedDict = OrderedDict()
+        self.names = names
+        self.points = points
+        # Most services share a handful of timetables: group documents by timetable once, then
+        # "open now" is a few range checks, not one per document.
+        groups: dict[str, list[int]] = {}
+        for i, opening in enumerate(openings):
+            if opening:
+                groups.setdefault(opening, []).append(i)
+        self.timetables = [(opening_ranges(k), from_ids(v, self.size)) for k, v in groups.items()]
+
+    def weights(self, reader, field: str, term: str) -> dict[int, float]:
+        """Return {document: term frequency} for a term in this segment."""
+        key = (field, term)
+        found = self._weights.get(key)
+        if found is None:
+            found = dict(reader.postings(field, term).items_as("weight")) if (field, term) in reader else {}
+            _remember(self._weights, key, found, 512)
+        return found
+
+    def postings(self, reader, field: str, term: str) -> int:
+        key = (field, term)
+        bits = self._postings.get(key)
+        if bits is None:
+            if (field, term) in reader:
+                bits = from_ids(reader.postings(field, term).all_ids(), self.size)
+            else:
+                bits = 0
+            _remember(self._postings, key, bits, 4096)
+        return bits
+
+
+class View:
+    """One generation of the index as seen by this process: its searcher and its cached sets."""
+
+    def __init__(self, searcher, segment_cache: dict):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.leaves = []
+        live = 0
+        for reader, offset in self.reader.leaf_readers():
+            segid = reader.segment().segment_id()
+            data = segment_cache.get(segid)
+            if data is None:
+                data = segment_cache[segid] = SegmentData(reader)
+            segment_live = (1 << data.size) - 1
+            if reader.has_deletions():
+                segment_live &= ~from_ids(reader.segment().deleted_docs(), data.size)
+            live |= segment_live << offset
+            self.leaves.append((reader, offset, data))
+        self.size = self.reader.doc_count_all()
+        self.live = live
+        self._memo: OrderedDict = OrderedDict()
+        self._names = None
+        self._points = None
+        self._ids = None
+
+    def _remember(self, key, value, limit=2048):
+        self._memo[key] = value
+        if len(self._memo) > limit:
+            self._memo.popitem(last=False)
+        return value
+
+    def term(self, field: str, term: str) -> int:
+        """Return the documents (live or not) holding `term` in `field`."""
+        key = ("t", field, term)
+        bits = self._memo.get(key)
+        if bits is None:
+            bits = 0
+            for reader, offset, data in self.leaves:
+                local = data.postings(reader, field, term)
+                if local:
+                    bits |= local << offset
+            self._remember(key, bits)
+        return bits
+
+    def any_of(self, field: str, terms) -> int:
+        bits = 0
+        for t in terms:
+            bits |= self.term(field, t)
+        return bits
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        return (self.term(field, term) & self.live).bit_count()
+
+    def values(self, field: str) -> list[str]:
+        """Return the distinct terms of a keyword field."""
+        key = ("v", field)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._remember(key, sorted(t.decode("utf-8") for t in self.reader.lexicon(field)))
+        return found
+
+    def average_length(self, field: str) -> float:
+        key = ("avg", field)
+        found = self._memo.get(key)
+        if found is None:
+            total = sum(sum(data.lengths[field]) for _, _, data in self.leaves)
+            found = self._remember(key, max(1.0, total / max(1, self.size)))
+        return found
+
+    @property
+    def ids(self) -> list[str]:
+        """Service id of each document number."""
+        if self._ids is None:
+            self._ids = [i for _, _, data in self.leaves for i in data.ids]
+        return self._ids
+
+    @property
+    def names(self) -> list[str]:
+        if self._names is None:
+            self._names = [n for _, _, data in self.leaves for n in data.names]
+        return self._names
+
+    @property
+    def points(self) -> list[tuple]:
+        if self._points is None:
+            self._points = [p for _, _, data in self.leaves for p in data.points]
+        return self._points
+
+    def open_at(self, minute: int) -> int:
+        """Return the documents open at `minute` of the week."""
+        key = ("open", minute)
+        bits = self._memo.get(key)
+        if bits is None:
+            bits = 0
+            for _, offset, data in self.leaves:
+                for ranges, docs in data.timetables:
+                    if any(start <= minute < end for start, end in ranges):
+                        bits |= docs << offset
+            self._remember(key, bits)
+        return bits
+
+    def distances(self, lat: float, lon: float, docnums) -> dict[int, float]:
+        """Return approximate metres to the nearest location, for documents that have one."""
+        x0, y0 = project(lat, lon)
+        scale = math.cos(math.radians(lat))
+        points = self.points
+        hypot = math.hypot
+        out = {}
+        for d in docnums:
+            pts = points[d]
+            if not pts:
+                continue
+            if len(pts) == 1:
+                x, y = pts[0]
+                out[d] = hypot((x - x0) * scale, y - y0)
+            else:
+                out[d] = min(hypot((x - x0) * scale, y - y0) for x, y in pts)
+        return out
+
+    def within(self, lat: float, lon: float, metres: float) -> int:
+        """Return the documents with a location within `metres` of the point."""
+        key = ("near", round(lat, 5), round(lon, 5), round(metres))
+        bits = self._memo.get(key)
+        if bits is None:
+            near = [d for d, m in self.distances(lat, lon, range(self.size)).items() if m <= metres]
+            bits = self._remember(key, from_ids(near, self.size))
+        return bits

@@ -1,0 +1,292 @@
+"""What the index holds for a service: text for matching, keywords for filters, a column for sorting.
+
+Text is analysed here (see `text.py`) and handed to Whoosh as space-separated terms, so listings
+and queries are analysed by exactly the same code. Taxonomy, pathway and borough *names* are not
+copied into every document: the query side expands words to those codes (see `engine.py`), which
+keeps the index small and a full rebuild fast.
+
+A document is made from a `Listing`, which comes either from a loaded `Service` (single
+changes) or straight from table rows (full rebuilds: several times faster than the ORM);
+a test checks that both give the same document.
+"""
+
+from dataclasses import dataclass, field
+from datetime import time
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+from whoosh import columns, fields
+from whoosh.analysis import SpaceSeparatedTokenizer
+
+from .. import catchment, hours
+from ..models import (
+    Location,
+    Organisation,
+    Pathway,
+    PathwayStage,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+    pathway_stage_services,
+    service_catchment,
+    service_terms,
+)
+from . import text
+
+# Bump when the schema or the analysis changes: an index of another version is rebuilt.
+SCHEMA_VERSION = 5
+
+# Query-time weights: a word in the name counts for more than one in the description.
+TEXT_FIELDS = {"name": 4.0, "organisation": 2.0, "description": 1.0}
+CONCEPT_BOOST = 1.5
+# Concept tokens are repeated per field, so a concept named in the title scores above one in passing.
+CONCEPT_REPEAT = {"name": 3, "organisation": 2, "description": 1}
+
+# Filter dimension -> taxonomy (vocabulary) code.
+FILTER_FIELDS = {
+    "service_type": "service-type",
+    "audience": "audience",
+    "referral_route": "referral-route",
+    "delivery": "delivery",
+}
+
+_terms_analyzer = SpaceSeparatedTokenizer()
+
+
+def _text_field():
+    return fields.TEXT(analyzer=_terms_analyzer, phrase=False)
+
+
+def _keywords():
+    # Scorable only so that Whoosh 2.7.4 writes a length column: without one it stats a file for
+    # every posting of the field while committing, which made full builds several times slower.
+    return fields.KEYWORD(lowercase=False, scorable=True)
+
+
+def schema() -> fields.Schema:
+    """Return the index schema."""
+    return fields.Schema(
+        id=fields.ID(unique=True, stored=True),
+        name=_text_field(),
+        organisation=_text_field(),
+        description=_text_field(),
+        concepts=_keywords(),
+        service_type=_keywords(),
+        audience=_keywords(),
+        referral_route=_keywords(),
+        delivery=_keywords(),
+        pathway=_keywords(),
+        term=_keywords(),  # taxonomy term ids (API filter)
+        organisation_id=_keywords(),
+        residents=_keywords(),  # ONS codes whose residents may use it, or "ALL"
+        located=_keywords(),  # ONS codes of the boroughs it has a physical location in
+        meta=fields.COLUMN(columns.VarBytesColumn()),  # id, sort name, points, opening minutes
+    )
+
+
+# -- listings: the facts a document is made of -------------------------------------------------
+
+
+@dataclass
+class _Term:
+    code: str
+    id: str
+    vocabulary: str
+
+
+@dataclass
+class _Place:
+    location_type: str
+    borough_code: str | None
+    latitude: float | None
+    longitude: float | None
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+@dataclass
+class _Borough:
+    ons_code: str
+
+
+@dataclass
+class Listing:
+    """The indexable facts of one service, however they were loaded."""
+
+    id: str
+    name: str
+    description: str
+    eligibility: str
+    organisation_id: str
+    organisation: str
+    catchment: str
+    terms: list[_Term] = field(default_factory=list)
+    pathways: set[str] = field(default_factory=set)
+    locations: list[_Place] = field(default_factory=list)
+    catchment_boroughs: list[_Borough] = field(default_factory=list)
+    schedules: list[tuple[int, time, time]] = field(default_factory=list)
+
+    def term_codes(self, vocabulary: str) -> set[str]:
+        # The same question catchment.py asks of a Service.
+        return {t.code for t in self.terms if t.vocabulary == vocabulary}
+
+
+def listing_from_service(service: Service) -> Listing:
+    """Return the indexable facts of a loaded Service."""
+    return Listing(
+        id=service.id,
+        name=service.name or "",
+        description=service.description or "",
+        eligibility=service.eligibility_description or "",
+        organisation_id=service.organisation_id or "",
+        organisation=service.organisation.name if service.organisation else "",
+        catchment=service.catchment,
+        terms=[_Term(t.code, t.id, t.taxonomy.code) for t in service.terms],
+        pathways={stage.pathway.slug for stage in service.pathway_stages if stage.pathway is not None},
+        locations=[
+            _Place(loc.location_type, loc.borough_code, loc.latitude, loc.longitude) for loc in service.locations
+        ],
+        catchment_boroughs=[_Borough(b.ons_code) for b in service.catchment_boroughs],
+        schedules=[(s.weekday, s.opens_at, s.closes_at) for sal in service.service_at_locations
+                   for s in sal.schedules],
+    )
+
+
+def listings_from_rows(session, ids: list[str]) -> dict[str, Listing]:
+    """Load the indexable facts of services straight from the tables (for full rebuilds)."""
+    rows = session.execute(
+        select(Service.id, Service.name, Service.description, Service.eligibility_description,
+               Service.organisation_id, Organisation.name, Service.catchment)
+        .join(Organisation, Organisation.id == Service.organisation_id)
+        .where(Service.id.in_(ids))
+    ).all()
+    found = {r[0]: Listing(r[0], r[1] or "", r[2] or "", r[3] or "", r[4] or "", r[5] or "", r[6]) for r in rows}
+    for service_id, code, term_id, vocabulary in session.execute(
+        select(service_terms.c.service_id, TaxonomyTerm.code, TaxonomyTerm.id, Taxonomy.code)
+        .join(TaxonomyTerm, TaxonomyTerm.id == service_terms.c.taxonomy_term_id)
+        .join(Taxonomy, Taxonomy.id == TaxonomyTerm.taxonomy_id)
+        .where(service_terms.c.service_id.in_(ids))
+        .order_by(service_terms.c.service_id, TaxonomyTerm.position)
+    ):
+        found[service_id].terms.append(_Term(code, term_id, vocabulary))
+    for service_id, slug in session.execute(
+        select(pathway_stage_services.c.service_id, Pathway.slug)
+        .join(PathwayStage, PathwayStage.id == pathway_stage_services.c.stage_id)
+        .join(Pathway, Pathway.id == PathwayStage.pathway_id)
+        .where(pathway_stage_services.c.service_id.in_(ids))
+    ):
+        found[service_id].pathways.add(slug)
+    for service_id, location_type, borough_code, lat, lon in session.execute(
+        select(ServiceAtLocation.service_id, Location.location_type, Location.borough_code,
+               Location.latitude, Location.longitude)
+        .join(Location, Location.id == ServiceAtLocation.location_id)
+        .where(ServiceAtLocation.service_id.in_(ids))
+        .order_by(ServiceAtLocation.service_id, ServiceAtLocation.position)
+    ):
+        found[service_id].locations.append(_Place(location_type, borough_code, lat, lon))
+    for service_id, code in session.execute(
+        select(service_catchment.c.service_id, service_catchment.c.borough_code)
+        .where(service_catchment.c.service_id.in_(ids))
+    ):
+        found[service_id].catchment_boroughs.append(_Borough(code))
+    for service_id, weekday, opens, closes in session.execute(
+        select(ServiceAtLocation.service_id, Schedule.weekday, Schedule.opens_at, Schedule.closes_at)
+        .join(ServiceAtLocation, ServiceAtLocation.id == Schedule.service_at_location_id)
+        .where(ServiceAtLocation.service_id.in_(ids))
+    ):
+        found[service_id].schedules.append((weekday, opens, closes))
+    return found
+
+
+def is_indexed(service: Service) -> bool:
+    """Whether a service belongs in the index: published and active."""
+    return bool(service.is_published) and service.status == "active"
+
+
+def load_options(for_index=True):
+    """Return the loader options that fetch everything a document (or a result) needs in bulk."""
+    options = (
+        joinedload(Service.organisation),
+        selectinload(Service.terms).joinedload(TaxonomyTerm.taxonomy),
+        selectinload(Service.catchment_boroughs),
+        selectinload(Service.phones),
+        selectinload(Service.service_at_locations).options(
+            joinedload(ServiceAtLocation.location).joinedload(Location.borough),
+            selectinload(ServiceAtLocation.schedules),
+        ),
+    )
+    if for_index:
+        options += (selectinload(Service.pathway_stages).joinedload(PathwayStage.pathway),)
+    return options
+
+
+def services_by_id(session, ids, indexed_only=True, for_index=True) -> dict[str, Service]:
+    """Load services with everything a document (or a result) needs, in a fixed number of queries."""
+    found = {}
+    ids = list(ids)
+    for start in range(0, len(ids), 500):
+        query = select(Service).where(Service.id.in_(ids[start : start + 500])).options(*load_options(for_index))
+        if indexed_only:
+            query = query.where(Service.is_published.is_(True), Service.status == "active")
+        found.update((s.id, s) for s in session.scalars(query))
+    return found
+
+
+# -- documents ---------------------------------------------------------------------------------
+
+
+def document(listing: Listing | Service) -> dict:
+    """Return the Whoosh document for a listing (or a loaded Service)."""
+    if isinstance(listing, Service):
+        listing = listing_from_service(listing)
+    description = f"{listing.description} {listing.eligibility}"
+    sources = {"name": listing.name, "organisation": listing.organisation, "description": description}
+    terms = {name: text.index_terms(value) for name, value in sources.items()}
+    doc = {name: " ".join(values) for name, values in terms.items()}
+    doc["concepts"] = " ".join(
+        c for name, value in sources.items() for c in text.concept_tokens(value, CONCEPT_REPEAT[name])
+    )
+    for dimension, vocabulary in FILTER_FIELDS.items():
+        doc[dimension] = " ".join(sorted(t.code for t in listing.terms if t.vocabulary == vocabulary))
+    doc.update(
+        id=listing.id,
+        pathway=" ".join(sorted(listing.pathways)),
+        term=" ".join(sorted(t.id for t in listing.terms)),
+        organisation_id=listing.organisation_id,
+        residents=" ".join(sorted(catchment.resident_tokens(listing))),
+        located=" ".join(sorted(catchment.located_in(listing))),
+        meta=encode_meta(listing, [len(terms[name]) for name in TEXT_FIELDS]),
+    )
+    return doc
+
+
+def encode_meta(listing: Listing, lengths: list[int]) -> bytes:
+    """Pack what ranking, filters and sorting read per document: id, sort name, text field lengths,
+    coordinates and opening minutes."""
+    points = ";".join(
+        f"{loc.latitude:.6f},{loc.longitude:.6f}"
+        for loc in listing.locations
+        if loc.location_type == "physical" and loc.has_coordinates
+    )
+    ranges = sorted({r for w, o, c in listing.schedules for r in hours.Session(w, o, c).minute_ranges()})
+    opening = ";".join(f"{a}-{b}" for a, b in ranges)
+    sort_name = " ".join(listing.name.casefold().split()).replace("\x1f", " ")
+    return "\x1f".join((listing.id, sort_name, ",".join(map(str, lengths)), points, opening)).encode("utf-8")
+
+
+def decode_meta(raw: bytes) -> tuple[str, str, tuple[int, ...], tuple[tuple[float, float], ...], str]:
+    """Unpack `encode_meta`: (id, sort name, lengths, ((lat, lon), ...), opening minutes as text)."""
+    service_id, sort_name, lengths, points, opening = raw.decode("utf-8").split("\x1f")
+    coords = tuple(
+        (float(lat), float(lon)) for lat, lon in (p.split(",") for p in points.split(";") if p)
+    )
+    return service_id, sort_name, tuple(int(n) for n in lengths.split(",")), coords, opening
+
+
+def opening_ranges(opening: str) -> tuple[tuple[int, int], ...]:
+    """Parse the opening minutes text of `encode_meta` into [start, end) minutes of the week."""
+    return tuple(tuple(int(x) for x in r.split("-")) for r in opening.split(";") if r)

@@ -1,0 +1,531 @@
+"""Answer a search request: match, filter, count facets, rank one page, load rows from the database.
+
+Every filter is a document set (see `bitsets.py`). The matches are the AND of all of them; a
+facet's counts use the AND of all the *other* filters, so each dimension shows what choosing a
+value would give. Only the requested page is scored and loaded: Whoosh scores just the
+documents that survived the filters, and the database returns their rows, re-checking that each
+is still published and active.
+"""
+
+import heapq
+import math
+import time
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from .. import catchment, clock, geo, hours
+from ..extensions import db
+from ..models import Borough, Pathway, Service, Taxonomy, TaxonomyTerm
+from . import bitsets, documents, query, text
+
+SORTS = ("relevance", "distance", "name")
+MAX_MILES = 100.0
+MAX_PER_PAGE = 1000
+CATALOGUE_SECONDS = 60
+# What a match through a category, pathway or borough name adds to a listing's score.
+ABOUT_SCORE = 2.0
+K1, B = 1.2, 0.75  # BM25
+
+# Facet dimensions and the request attribute that filters each.
+TAXONOMY_DIMENSIONS = {
+    "service_type": ("service_types", "service-type"),
+    "audience": ("audiences", "audience"),
+    "referral_route": ("referral_routes", "referral-route"),
+    "delivery": ("delivery", "delivery"),
+}
+
+
+class SearchInputError(ValueError):
+    """A search request that cannot be answered as asked; `message` is fit to show the user."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class BoroughRef:
+    """A London borough as search reports it."""
+
+    ons_code: str
+    slug: str
+    name: str
+
+
+@dataclass
+class SearchRequest:
+    text: str | None = None
+    borough: str | None = None  # slug or ONS code: "usable by a resident of"
+    service_types: list[str] = field(default_factory=list)
+    pathway: str | None = None
+    referral_routes: list[str] = field(default_factory=list)
+    audiences: list[str] = field(default_factory=list)
+    delivery: list[str] = field(default_factory=list)
+    open_now: bool = False
+    postcode: str | None = None
+    max_miles: float | None = None
+    organisation_id: str | None = None
+    taxonomy_term_ids: list[str] = field(default_factory=list)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int | None = 20
+
+
+@dataclass
+class Hit:
+    service: Service
+    score: float | None = None
+    snippet: Markup = field(default_factory=Markup)
+    distance_miles: float | None = None
+    distance_label: str | None = None
+    why: list[str] = field(default_factory=list)
+    open_now: bool | None = None
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    suggestion: str | None
+    relaxations: list[tuple[str, int]]
+    page: int
+    pages: int
+    per_page: int | None
+    sort: str
+    place: geo.Place | None = None
+    borough: BoroughRef | None = None
+    partial: bool = False  # no listing had every word: these match some of them
+    corrections: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # ms: "index" (match, facets, rank), "rows"
+
+
+@dataclass
+class _Criteria:
+    """A validated request: codes checked, borough and postcode resolved."""
+
+    request: SearchRequest
+    text: str
+    borough: BoroughRef | None
+    taxonomy: dict[str, list[str]]  # dimension -> codes
+    pathway: str | None
+    place: geo.Place | None
+    max_metres: float | None
+    sort: str
+    page: int
+    per_page: int | None
+    labels: dict
+
+
+# -- validation --------------------------------------------------------------------------------
+
+
+class Catalogue:
+    """Boroughs, taxonomy codes and pathways, read from the database at most once a minute."""
+
+    def __init__(self):
+        self.loaded_at = -math.inf
+
+    def fresh(self, max_age: float = CATALOGUE_SECONDS) -> "Catalogue":
+        if time.monotonic() - self.loaded_at > max_age:
+            self._load()
+        return self
+
+    def _load(self):
+        session = db.session
+        boroughs = [BoroughRef(code, slug, name) for code, slug, name in
+                    session.execute(select(Borough.ons_code, Borough.slug, Borough.name))]
+        self.boroughs = {b.slug: b for b in boroughs} | {b.ons_code: b for b in boroughs}
+        self.borough_slugs = {b.ons_code: b.slug for b in boroughs}
+        terms = session.execute(
+            select(Taxonomy.code, TaxonomyTerm.code, TaxonomyTerm.name, TaxonomyTerm.id,
+                   TaxonomyTerm.description).join(Taxonomy)
+        ).all()
+        self.terms = {}
+        self.term_ids = {}
+        # Words that find listings through their categories rather than their own text:
+        # (index field, code, stems of the name, concepts of the name and description).
+        self.expansions = []
+        self.stems = {}
+        dimensions = {vocabulary: dimension for dimension, (_, vocabulary) in TAXONOMY_DIMENSIONS.items()}
+        for vocabulary, code, name, term_id, description in terms:
+            self.terms.setdefault(vocabulary, {})[code] = name
+            self.term_ids[term_id] = name
+            if vocabulary in dimensions:
+                self._expand(dimensions[vocabulary], code, name, description)
+        pathways = session.execute(select(Pathway.slug, Pathway.name, Pathway.summary)).all()
+        self.pathways = {slug: name for slug, name, _ in pathways}
+        for slug, name, summary in pathways:
+            self._expand("pathway", slug, name, summary)
+        for b in boroughs:
+            self._expand("located", b.ons_code, b.name, "")
+            self._expand("residents", b.ons_code, b.name, "")
+        self.loaded_at = time.monotonic()
+
+    def _expand(self, field_name, code, name, description):
+        words = [w for w in text.tokens(name) if text.is_indexable(w)]
+        stems = {text.stem(w) for w in words}
+        for w in words:
+            self.stems.setdefault(text.stem(w), w)
+        concepts = set(text.concept_tokens(name)) | set(text.concept_tokens(description or ""))
+        self.expansions.append((field_name, code, stems, concepts))
+
+    def expansion_bits(self, view, clause) -> int:
+        """Return the documents a clause finds through category, pathway and borough names."""
+        bits = 0
+        for field_name, code, stems, concepts in self.expansions:
+            if (clause.concept and clause.concept in concepts) or (
+                not clause.concept and any(s in stems for s in clause.stems)
+            ) or (clause.concept and len(clause.stems) == 1 and clause.stems[0] in stems):
+                bits |= view.term(field_name, code)
+        return bits
+
+
+def _codes(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def validate(request: SearchRequest, catalogue: Catalogue) -> _Criteria:
+    """Check a request; raise SearchInputError naming the field for anything unusable."""
+    labels: dict = {}
+    borough = None
+    if request.borough:
+        value = str(request.borough).strip()
+        borough = catalogue.boroughs.get(value.upper()) or catalogue.boroughs.get(value.lower())
+        if borough is None:
+            raise SearchInputError("borough", "Choose a London borough from the list.")
+    taxonomy = {}
+    for dimension, (attribute, vocabulary) in TAXONOMY_DIMENSIONS.items():
+        codes = _codes(getattr(request, attribute))
+        known = catalogue.terms.get(vocabulary, {})
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise SearchInputError(attribute, f"Unknown {vocabulary.replace('-', ' ')}: {unknown[0][:40]}.")
+        taxonomy[dimension] = list(dict.fromkeys(codes))
+        labels[dimension] = " or ".join(known[c] for c in taxonomy[dimension])
+    pathway = (request.pathway or "").strip() or None
+    if pathway and pathway not in catalogue.pathways:
+        raise SearchInputError("pathway", "Choose a care pathway from the list.")
+    if pathway:
+        labels["pathway"] = catalogue.pathways[pathway]
+    term_ids = _codes(request.taxonomy_term_ids)
+    if any(t not in catalogue.term_ids for t in term_ids):
+        raise SearchInputError("taxonomy_term_ids", "Unknown taxonomy term id.")
+    place = None
+    if request.postcode and str(request.postcode).strip():
+        try:
+            place = geo.lookup(str(request.postcode))
+        except geo.PostcodeError as exc:
+            raise SearchInputError("postcode", str(exc)) from exc
+    max_metres = None
+    if request.max_miles not in (None, ""):
+        try:
+            miles = float(request.max_miles)
+        except (TypeError, ValueError):
+            miles = math.nan
+        if not (0 < miles <= MAX_MILES):
+            raise SearchInputError("max_miles", f"Choose a distance between 0 and {MAX_MILES:g} miles.")
+        if place is not None:
+            max_metres = miles * geo.METRES_PER_MILE
+            labels["distance"] = f"within {miles:g} miles"
+    sort = (request.sort or "relevance").strip().lower()
+    if sort not in SORTS:
+        raise SearchInputError("sort", "Sort by relevance, distance or name.")
+    if sort == "distance" and place is None:
+        raise SearchInputError("postcode", "Enter a postcode to sort by distance.")
+    page = _positive_int(request.page, "page", default=1)
+    per_page = None if request.per_page is None else min(_positive_int(request.per_page, "per_page", 20),
+                                                         MAX_PER_PAGE)
+    if borough is not None:
+        labels["borough"] = f"{borough.name} residents"
+    labels["open_now"] = "open now"
+    labels["text"] = "your search words"
+    labels["organisation"] = "this organisation"
+    labels["term"] = "the chosen categories"
+    return _Criteria(request, (request.text or "")[: query.MAX_CHARS], borough, taxonomy, pathway, place,
+                     max_metres, sort, page, per_page, labels)
+
+
+def _positive_int(value, name, default):
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise SearchInputError(name, f"{name.replace('_', ' ').capitalize()} must be a whole number.") from None
+    if number < 1:
+        raise SearchInputError(name, f"{name.replace('_', ' ').capitalize()} must be 1 or more.")
+    return number
+
+
+# -- matching ----------------------------------------------------------------------------------
+
+
+def _text_bits(view, parsed: query.ParsedText, catalogue) -> tuple[int | None, bool, list[int]]:
+    """Return the documents matching every clause (or, failing that, any clause), whether that is
+    partial, and per clause the documents it found only through category names (for ranking)."""
+    if not parsed.clauses:
+        return None, False, []
+    sets, abouts = [], []
+    for clause in parsed.clauses:
+        bits = view.term("concepts", clause.concept) if clause.concept else 0
+        for s in clause.stems:
+            for name in documents.TEXT_FIELDS:
+                bits |= view.term(name, s)
+        about = catalogue.expansion_bits(view, clause)
+        sets.append(bits | about)
+        abouts.append(about)
+    every = sets[0]
+    for bits in sets[1:]:
+        every &= bits
+    if every & view.live or len(sets) == 1:
+        return every, False, abouts
+    anything = 0
+    for bits in sets:
+        anything |= bits
+    return anything, True, abouts
+
+
+def _constraints(view, criteria: _Criteria, text_bits: int | None, now) -> dict[str, int]:
+    """Return one document set per active filter."""
+    out = {}
+    if text_bits is not None:
+        out["text"] = text_bits
+    if criteria.borough is not None:
+        out["borough"] = view.any_of("residents", (criteria.borough.ons_code, catchment.EVERYWHERE))
+    for dimension, codes in criteria.taxonomy.items():
+        if codes:
+            out[dimension] = view.any_of(dimension, codes)
+    if criteria.pathway:
+        out["pathway"] = view.term("pathway", criteria.pathway)
+    if criteria.request.open_now:
+        out["open_now"] = view.open_at(hours.minute_of_week(now))
+    if criteria.max_metres is not None:
+        out["distance"] = view.within(criteria.place.latitude, criteria.place.longitude, criteria.max_metres)
+    if criteria.request.organisation_id:
+        out["organisation"] = view.term("organisation_id", str(criteria.request.organisation_id))
+    term_ids = _codes(criteria.request.taxonomy_term_ids)
+    if term_ids:
+        out["term"] = view.any_of("term", term_ids)
+    return out
+
+
+def _all_but(view, constraints: dict[str, int], leave_out: str | None) -> int:
+    bits = view.live
+    for name, c in constraints.items():
+        if name != leave_out:
+            bits &= c
+    return bits
+
+
+def _facets(view, constraints, catalogue, now) -> dict[str, dict[str, int]]:
+    facets = {}
+    for dimension in (*TAXONOMY_DIMENSIONS, "pathway"):
+        base = _all_but(view, constraints, dimension)
+        facets[dimension] = {v: (base & view.term(dimension, v)).bit_count() for v in view.values(dimension)}
+    base = _all_but(view, constraints, "borough")
+    everywhere = view.term("residents", catchment.EVERYWHERE)
+    facets["borough"] = {
+        slug: (base & (everywhere | view.term("residents", code))).bit_count()
+        for code, slug in sorted(catalogue.borough_slugs.items(), key=lambda kv: kv[1])
+    }
+    base = _all_but(view, constraints, "open_now")
+    facets["open_now"] = {"yes": (base & view.open_at(hours.minute_of_week(now))).bit_count()}
+    return facets
+
+
+def _relaxations(view, constraints, labels) -> list[tuple[str, int]]:
+    found = []
+    for name in constraints:
+        count = _all_but(view, constraints, name).bit_count()
+        if count:
+            found.append((labels.get(name) or name.replace("_", " "), count))
+    return sorted(found, key=lambda item: -item[1])
+
+
+# -- ordering ----------------------------------------------------------------------------------
+
+
+def _scores(view, parsed: query.ParsedText, docnums: list[int], abouts: list[int]) -> dict[int, float]:
+    """Score only `docnums` (ascending): Whoosh's BM25F for the text, plus a fixed amount for
+    each clause a document answers through its categories."""
+    scores = _text_scores(view, parsed, docnums)
+    if abouts and docnums:
+        candidates = bitsets.from_ids(docnums, view.size)
+        for about in abouts:
+            for d in bitsets.to_ids(about & candidates):
+                scores[d] = scores.get(d, 0.0) + ABOUT_SCORE
+    return scores
+
+
+def _text_scores(view, parsed: query.ParsedText, docnums: list[int]) -> dict[int, float]:
+    """Return BM25 scores of `docnums` over the clauses' terms, field weights applied.
+
+    Computed here from Whoosh's postings (cached per segment) rather than by Whoosh's matchers,
+    which cost tens of microseconds per document: ranking thousands of matches to show 20 must
+    not take longer than finding them.
+    """
+    scores: dict[int, float] = {}
+    if not docnums or not parsed.clauses:
+        return scores
+    wanted = set(docnums)
+    n = max(1, view.live.bit_count())
+    for name, term, boost in _scoring_terms(parsed):
+        df = view.doc_frequency(name, term)
+        if not df:
+            continue
+        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        average = view.average_length(name) if name in documents.TEXT_FIELDS else None
+        for reader, offset, data in view.leaves:
+            weights = data.weights(reader, name, term)
+            if not weights:
+                continue
+            lengths = data.lengths.get(name) if average else None
+            for local, tf in weights.items():
+                d = local + offset
+                if d not in wanted:
+                    continue
+                norm = K1 * (1 - B + B * lengths[local] / average) if lengths else K1
+                scores[d] = scores.get(d, 0.0) + boost * idf * tf * (K1 + 1) / (tf + norm)
+    return scores
+
+
+def _scoring_terms(parsed: query.ParsedText):
+    for clause in parsed.clauses:
+        if clause.concept:
+            yield "concepts", clause.concept, documents.CONCEPT_BOOST
+        factor = 0.7 if clause.corrected else 1.0
+        for s in clause.stems:
+            for name, boost in documents.TEXT_FIELDS.items():
+                yield name, s, boost * factor
+
+
+def _order(view, criteria, parsed, matched: int, abouts) -> tuple[list[int], dict[int, float], dict[int, float], str]:
+    """Return the page's document numbers in order, their scores and approximate distances."""
+    docnums = bitsets.to_ids(matched)
+    sort = criteria.sort
+    if sort == "relevance" and not parsed.clauses:
+        sort = "distance" if criteria.place is not None else "name"
+    names = view.names
+    if criteria.per_page is None:
+        start, limit = 0, len(docnums)
+    else:
+        start = (criteria.page - 1) * criteria.per_page
+        limit = start + criteria.per_page
+    distances: dict[int, float] = {}
+    if criteria.place is not None:
+        distances = view.distances(criteria.place.latitude, criteria.place.longitude, docnums)
+    scores: dict[int, float] = {}
+    if sort == "relevance":
+        scores = _scores(view, parsed, docnums, abouts)
+        top = heapq.nsmallest(limit, docnums, key=lambda d: (-scores.get(d, 0.0), names[d]))
+    elif sort == "distance":
+        far = math.inf
+        top = heapq.nsmallest(limit, docnums, key=lambda d: (distances.get(d, far), names[d]))
+    else:
+        top = heapq.nsmallest(limit, docnums, key=names.__getitem__)
+    page = top[start:]
+    if sort != "relevance" and parsed.clauses:
+        scores = _scores(view, parsed, sorted(page), abouts)
+    return page, scores, distances, sort
+
+
+# -- results -----------------------------------------------------------------------------------
+
+
+def _load(service_ids: list[str]) -> dict[str, Service]:
+    """Load the page's services in bulk, re-checking that each may be shown."""
+    return documents.services_by_id(db.session, service_ids, indexed_only=True, for_index=False)
+
+
+def _nearest_miles(service: Service, place: geo.Place) -> float | None:
+    points = [
+        (loc.latitude, loc.longitude)
+        for loc in service.locations
+        if loc.location_type == "physical" and loc.has_coordinates
+    ]
+    if not points:
+        return None
+    return min(geo.distance_miles(place.point, p) for p in points)
+
+
+def _hit(service, criteria, parsed, score, now) -> Hit:
+    hit = Hit(service=service, score=score)
+    source = service.description or service.eligibility_description or ""
+    hit.snippet = (
+        text.snippet(source, parsed.highlight_stems, parsed.highlight_concepts)
+        if parsed.clauses
+        else escape(_shorten(source))
+    )
+    if criteria.place is not None:
+        hit.distance_miles = _nearest_miles(service, criteria.place)
+        if hit.distance_miles is not None:
+            hit.distance_label = geo.describe_miles(hit.distance_miles)
+    if criteria.borough is not None:
+        usable = catchment.usable_by(service, criteria.borough.ons_code, criteria.borough.name)
+        if usable is not None:
+            hit.why = [usable.label]
+    sessions = [s for sal in service.service_at_locations for s in sal.schedules]
+    hit.open_now = hours.is_open(sessions, now) if sessions else None
+    return hit
+
+
+def _shorten(source: str, width: int = 220) -> str:
+    source = " ".join(source.split())
+    if len(source) <= width:
+        return source
+    cut = source.rfind(" ", 0, width)
+    return source[: cut if cut > 0 else width] + "…"
+
+
+def run(index, request: SearchRequest, catalogue: Catalogue) -> SearchResult:
+    """Answer `request` from `index` (a store.SearchIndex)."""
+    try:
+        criteria = validate(request, catalogue.fresh())
+    except SearchInputError:
+        # A pathway or term added in the last minute is not an error: look again before saying so.
+        criteria = validate(request, catalogue.fresh(max_age=1.0))
+    now = clock.now()
+    started = time.perf_counter()
+    with index.reading() as view:
+        parsed = query.parse(criteria.text, view, catalogue)
+        text_bits, partial, abouts = _text_bits(view, parsed, catalogue)
+        constraints = _constraints(view, criteria, text_bits, now)
+        matched = _all_but(view, constraints, None)
+        total = matched.bit_count()
+        facets = _facets(view, constraints, catalogue, now)
+        relaxations = _relaxations(view, constraints, criteria.labels) if total == 0 else []
+        page_docs, scores, _, sort = _order(view, criteria, parsed, matched, abouts)
+        page_ids = [view.ids[d] for d in page_docs]
+    indexed = time.perf_counter()
+    rows = _load(page_ids)
+    hits = [
+        _hit(rows[service_id], criteria, parsed, scores.get(d), now)
+        for d, service_id in zip(page_docs, page_ids, strict=True)
+        if service_id in rows
+    ]
+    pages = 1 if not criteria.per_page else max(1, math.ceil(total / criteria.per_page))
+    return SearchResult(
+        total=total,
+        hits=hits,
+        facets=facets,
+        suggestion=parsed.suggestion(t for h in hits for t in (h.service.name, h.service.description)),
+        relaxations=relaxations,
+        page=criteria.page,
+        pages=pages,
+        per_page=criteria.per_page,
+        sort=sort,
+        place=criteria.place,
+        borough=criteria.borough,
+        partial=partial,
+        corrections=parsed.corrections,
+        timings={"index": (indexed - started) * 1000, "rows": (time.perf_counter() - indexed) * 1000},
+    )
+

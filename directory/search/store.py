@@ -1,0 +1,326 @@
+"""One node's index directory: building, following the change log, and a reusable searcher.
+
+Writers (rebuild, applying change-log entries) take an exclusive `flock` on a file in the index
+directory, with a timeout, so worker processes write one at a time and none ever sees Whoosh's
+LockError. The kernel drops a `flock` when its process dies, so a killed writer never leaves a
+lock behind. Readers never lock: each process keeps one searcher and refreshes it when the
+index's generation changes.
+"""
+
+import errno
+import fcntl
+import logging
+import os
+import shutil
+import threading
+import time
+from contextlib import contextmanager
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from whoosh import index as whoosh_index
+from whoosh import writing
+
+from ..models import Service
+from . import changelog, documents
+from .bitsets import View
+
+log = logging.getLogger(__name__)
+
+STATE_FILE = "directory-state.json"
+LOCK_FILE = "directory-writer.lock"
+KEEP = {STATE_FILE, LOCK_FILE}
+
+
+class IndexBusy(Exception):
+    """Another process held the writer lock for longer than we were willing to wait."""
+
+
+class SearchIndex:
+    """The search index of one node (one directory), shared by this process's threads."""
+
+    def __init__(self, directory: str, engine_source):
+        self.directory = str(directory)
+        self._engine_source = engine_source  # returns the SQLAlchemy engine (the app's)
+        self._read_lock = threading.RLock()
+        self._write_lock = threading.Lock()
+        self._searcher = None
+        self._build_token = None
+        self._view: View | None = None
+        self._segments: dict = {}
+        self._checked = False  # the directory was found healthy (or rebuilt) by this process
+        self._pid = os.getpid()
+        self.pending = False  # a commit happened here before the index was opened
+        self.last_sync_at: float | None = None
+
+    # -- paths and locks -------------------------------------------------------------------------
+
+    def _path(self, name: str) -> str:
+        return os.path.join(self.directory, name)
+
+    def _forked(self) -> None:
+        # A searcher opened before a fork shares file offsets with the parent: start afresh.
+        if os.getpid() != self._pid:
+            self._pid = os.getpid()
+            self._searcher, self._view, self._segments = None, None, {}
+            self._read_lock, self._write_lock = threading.RLock(), threading.Lock()
+
+    @contextmanager
+    def writing(self, timeout: float):
+        """Hold this node's writer lock (threads and processes), waiting at most `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        if not self._write_lock.acquire(timeout=max(timeout, 0.001)):
+            raise IndexBusy(self.directory)
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            fd = os.open(self._path(LOCK_FILE), os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                while True:
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except OSError as exc:
+                        if exc.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() >= deadline:
+                            raise IndexBusy(self.directory) from exc
+                        time.sleep(0.02)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                os.close(fd)
+        finally:
+            self._write_lock.release()
+
+    # -- health and building ---------------------------------------------------------------------
+
+    def position(self) -> changelog.Position | None:
+        """Return how far this index has followed the change log (None if it has no state)."""
+        return changelog.Position.load(self._path(STATE_FILE))
+
+    def problem(self) -> str | None:
+        """Say what is wrong with the index directory, or None when it is usable."""
+        position = self.position()
+        if position is None:
+            return "missing"
+        if position.schema != documents.SCHEMA_VERSION:
+            return "old schema"
+        try:
+            if not whoosh_index.exists_in(self.directory):
+                return "missing"
+            ix = whoosh_index.open_dir(self.directory)
+            try:
+                if set(ix.schema.names()) != set(documents.schema().names()):
+                    return "old schema"
+                with ix.searcher() as searcher:
+                    searcher.doc_count()
+            finally:
+                ix.close()
+        except Exception as exc:  # a damaged index can fail in many ways; all mean "rebuild"
+            log.warning("search index in %s is unreadable: %r", self.directory, exc)
+            return "corrupt"
+        return None
+
+    def is_open(self) -> bool:
+        """Whether this process has checked (or built) the index and keeps it current."""
+        return self._checked and os.getpid() == self._pid
+
+    def _looks_present(self) -> bool:
+        return os.path.exists(self._path(STATE_FILE)) and whoosh_index.exists_in(self.directory)
+
+    def ensure(self, timeout: float = 120.0) -> bool:
+        """Rebuild the index when missing, corrupt or of an old schema. Return whether it rebuilt."""
+        self._forked()
+        if self._checked and self._looks_present():
+            return False
+        if self.problem() is None:
+            self._checked = True
+            return False
+        with self.writing(timeout):
+            if self.problem() is None:  # another process rebuilt it while we waited
+                self._checked = True
+                return False
+            self._build(wipe=True)
+        self._checked = True
+        return True
+
+    def rebuild(self, timeout: float = 600.0) -> int:
+        """Rebuild the whole index from the database. Return the number of listings indexed."""
+        self._forked()
+        with self.writing(timeout):
+            count = self._build(wipe=self.problem() is not None)
+        self._checked = True
+        return count
+
+    def _build(self, wipe: bool) -> int:
+        started = time.monotonic()
+        with Session(self._engine_source()) as session:
+            position = changelog.starting_point(session, documents.SCHEMA_VERSION)
+            if wipe:
+                self._wipe()
+                ix = whoosh_index.create_in(self.directory, documents.schema())
+            else:
+                ix = whoosh_index.open_dir(self.directory)
+            ids = session.scalars(
+                select(Service.id)
+                .where(Service.is_published.is_(True), Service.status == "active")
+                .order_by(Service.id)
+            ).all()
+            writer = ix.writer(limitmb=256)
+            try:
+                for start in range(0, len(ids), 1000):
+                    for listing in documents.listings_from_rows(session, ids[start : start + 1000]).values():
+                        writer.add_document(**documents.document(listing))
+                writer.commit(mergetype=writing.CLEAR)
+            except BaseException:
+                writer.cancel()
+                raise
+            finally:
+                ix.close()
+        position.save(self._path(STATE_FILE))
+        self._invalidate()
+        log.info("search index rebuilt: %d listings in %.1fs", len(ids), time.monotonic() - started)
+        return len(ids)
+
+    def _wipe(self) -> None:
+        os.makedirs(self.directory, exist_ok=True)
+        for name in os.listdir(self.directory):
+            if name in KEEP:
+                continue
+            path = self._path(name)
+            if os.path.isdir(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                try:
+                    os.remove(path)
+                except FileNotFoundError:
+                    pass
+        try:
+            os.remove(self._path(STATE_FILE))
+        except FileNotFoundError:
+            pass
+
+    # -- following the change log ----------------------------------------------------------------
+
+    def sync(self, timeout: float = 10.0) -> int:
+        """Apply change-log entries this node has not applied. Return how many services changed."""
+        self._forked()
+        if self.ensure(timeout=max(timeout, 120.0)):
+            self.pending = False
+        changed = 0
+        with self.writing(timeout):
+            position = self.position()
+            try:
+                if position is None or position.schema != documents.SCHEMA_VERSION:
+                    raise FileNotFoundError(self._path(STATE_FILE))
+                changed = self._follow(position)
+            except Exception as exc:
+                if self.problem() is None:
+                    raise
+                # Damaged under us (files deleted or overwritten): rebuild, which takes in every change.
+                log.warning("search index in %s was damaged (%r); rebuilding", self.directory, exc)
+                changed = self._build(wipe=True)
+        self.pending = False
+        self.last_sync_at = time.time()
+        if changed:
+            self._invalidate()
+        return changed
+
+    def _follow(self, position: changelog.Position) -> int:
+        changed = 0
+        with Session(self._engine_source()) as session:
+            while True:
+                rows = changelog.pending(session, position)
+                if not rows:
+                    break
+                changed += self._apply(session, {service_id for _, service_id in rows})
+                position = changelog.advance(position, [seq for seq, _ in rows])
+                position.save(self._path(STATE_FILE))
+                if len(rows) < changelog.BATCH:
+                    break
+        return changed
+
+    def _apply(self, session, service_ids: set[str]) -> int:
+        shown = session.scalars(
+            select(Service.id).where(
+                Service.id.in_(service_ids), Service.is_published.is_(True), Service.status == "active"
+            )
+        ).all()
+        listings = documents.listings_from_rows(session, list(shown))
+        ix = whoosh_index.open_dir(self.directory)
+        try:
+            writer = ix.writer(timeout=5.0)
+            try:
+                for service_id in sorted(service_ids):
+                    listing = listings.get(service_id)
+                    if listing is not None:
+                        writer.update_document(**documents.document(listing))
+                    else:  # unpublished, closed or deleted
+                        writer.delete_by_term("id", service_id)
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+        finally:
+            ix.close()
+        return len(service_ids)
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def _invalidate(self) -> None:
+        with self._read_lock:
+            self._view = None
+
+    @contextmanager
+    def reading(self):
+        """Yield the current `View` (searcher plus cached sets), refreshed if the index changed."""
+        self._forked()
+        with self._read_lock:
+            try:
+                view = self._current_view()
+            except Exception as exc:  # the directory vanished or broke while we were serving
+                log.warning("search index in %s needs a rebuild: %r", self.directory, exc)
+                self._close()
+                self._checked = False
+                self.ensure()
+                view = self._current_view()
+            yield view
+
+    def _current_view(self) -> View:
+        if self._searcher is None:
+            if not self._checked:
+                self.ensure()
+            self._build_token = self._current_build()
+            ix = whoosh_index.open_dir(self.directory)
+            self._searcher = ix.searcher()
+            self._view = None
+        elif self._build_token != self._current_build():
+            # Rebuilt from scratch by someone: generation numbers restarted, so do not trust them.
+            self._close()
+            return self._current_view()
+        elif not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+            self._view = None
+        if self._view is None or self._view.searcher is not self._searcher:
+            self._view = View(self._searcher, self._segments)
+            live = {reader.segment().segment_id() for reader, _, _ in self._view.leaves}
+            for segid in list(self._segments):
+                if segid not in live:
+                    del self._segments[segid]
+        return self._view
+
+    def _current_build(self) -> str | None:
+        position = self.position()
+        return position.build if position else None
+
+    def _close(self) -> None:
+        if self._searcher is not None:
+            try:
+                self._searcher.close()
+            except Exception:  # noqa: S110  (closing a broken searcher may fail; we drop it anyway)
+                pass
+        self._searcher, self._view, self._segments = None, None, {}
+
+    def close(self) -> None:
+        with self._read_lock:
+            self._close()

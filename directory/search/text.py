@@ -1,0 +1,156 @@
+"""Words: one tokeniser for listings and queries, the domain vocabulary, and highlighted snippets.
+
+Listings and queries go through the same steps (lower case, "&" as "and", Porter stems), so a
+word matches however it is inflected. Vocabulary phrases ("party and play", "A&E", "G") are
+detected on the full token sequence, longest phrase first, and become concept ids: a listing
+that says "crystal meth" and a query that says "tina" meet at the concept `crystal-meth`.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+from markupsafe import Markup, escape
+from whoosh.analysis import STOP_WORDS
+from whoosh.lang.porter import stem as _porter
+
+VOCABULARY_FILE = Path(__file__).resolve().parent.parent / "data" / "vocabulary.txt"
+
+_TOKEN = re.compile(r"[^\W_]+|&")
+STOP = frozenset(STOP_WORDS)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Return the Porter stem of a lower-case word."""
+    return _porter(word)
+
+
+def tokens(text: str) -> list[str]:
+    """Return the lower-case words of `text`, with "&" read as "and"."""
+    return ["and" if m == "&" else m.lower() for m in _TOKEN.findall(text or "")]
+
+
+def token_spans(text: str) -> list[tuple[str, int, int]]:
+    """Return (word, start, end) for each word of `text`, for highlighting."""
+    return [
+        ("and" if m.group() == "&" else m.group().lower(), m.start(), m.end())
+        for m in _TOKEN.finditer(text or "")
+    ]
+
+
+def is_indexable(word: str) -> bool:
+    """Whether a word is worth a text posting (not a stop word, not a single letter)."""
+    return len(word) > 1 and word not in STOP
+
+
+def index_terms(text: str) -> list[str]:
+    """Return the stemmed terms a text field indexes."""
+    return [stem(w) for w in tokens(text) if is_indexable(w)]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Concepts and the phrases (as stem tuples) that mean them."""
+
+    phrases: dict[tuple[str, ...], str]  # stemmed phrase -> concept id
+    starts: frozenset[str]  # first stems of phrases: most words start none, so skip them fast
+    longest: int
+    words: dict[str, str]  # stem -> a word as written, for every word used in a phrase (spelling)
+    labels: dict[str, str]  # concept id -> first phrase, as written
+
+    def concepts_in(self, words: list[str]) -> list[tuple[str, int, int]]:
+        """Return (concept, first, last+1) spans found in a word sequence, longest phrase first."""
+        return self.concepts_in_stems([stem(w) for w in words])
+
+    def concepts_in_stems(self, stems: list[str]) -> list[tuple[str, int, int]]:
+        """Return (concept, first, last+1) spans found in a sequence of stems."""
+        found, i = [], 0
+        while i < len(stems):
+            if stems[i] not in self.starts:
+                i += 1
+                continue
+            for length in range(min(self.longest, len(stems) - i), 0, -1):
+                concept = self.phrases.get(tuple(stems[i : i + length]))
+                if concept is not None:
+                    found.append((concept, i, i + length))
+                    i += length
+                    break
+            else:
+                i += 1
+        return found
+
+
+def parse_vocabulary(text: str) -> Vocabulary:
+    """Read the vocabulary format: `concept: phrase, phrase, ...` per line, # comments."""
+    phrases, labels, words, longest = {}, {}, {}, 1
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line or ":" not in line:
+            continue
+        concept, members = line.split(":", 1)
+        concept = concept.strip().lower()
+        for member in members.split(","):
+            member_words = tokens(member)
+            if not member_words:
+                continue
+            labels.setdefault(concept, member.strip())
+            phrases.setdefault(tuple(stem(w) for w in member_words), concept)
+            for w in member_words:
+                if len(w) > 2:
+                    words.setdefault(stem(w), w)
+            longest = max(longest, len(member_words))
+    starts = frozenset(phrase[0] for phrase in phrases)
+    return Vocabulary(phrases, starts, longest, words, labels)
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """Return the domain vocabulary from `data/vocabulary.txt` (read once per process)."""
+    return parse_vocabulary(VOCABULARY_FILE.read_text(encoding="utf-8"))
+
+
+def concept_tokens(text: str, repeat: int = 1) -> list[str]:
+    """Return the concept ids mentioned in `text`, each repeated `repeat` times (a field weight)."""
+    return [c for c, _, _ in vocabulary().concepts_in(tokens(text)) for _ in range(repeat)]
+
+
+def snippet(text: str, stems: set[str], concepts: set[str], width: int = 220) -> Markup:
+    """Return an escaped excerpt of `text` around the first match, matches wrapped in <mark>."""
+    text = " ".join((text or "").split())
+    spans = token_spans(text)
+    marks = [(s, e) for w, s, e in spans if stem(w) in stems and is_indexable(w)]
+    if concepts:
+        for concept, first, last in vocabulary().concepts_in([w for w, _, _ in spans]):
+            if concept in concepts:
+                marks.append((spans[first][1], spans[last - 1][2]))
+    marks = _merge(sorted(marks))
+    start = 0
+    if marks and marks[0][0] > width // 3:
+        start = text.rfind(" ", 0, marks[0][0] - width // 4) + 1
+    end = len(text) if len(text) - start <= width else text.rfind(" ", start, start + width)
+    if end <= start:
+        end = min(len(text), start + width)
+    out = [Markup("…") if start > 0 else Markup("")]
+    position = start
+    for s, e in marks:
+        if s < position or e > end:
+            continue
+        out.append(escape(text[position:s]))
+        out.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
+        position = e
+    out.append(escape(text[position:end]))
+    if end < len(text):
+        out.append(Markup("…"))
+    return Markup("").join(out)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
