@@ -45,28 +45,30 @@ def coverage_matrix():
         for b in matrix.boroughs
         for t in matrix.service_types
     }
+    return render_template(
+        "insights/coverage.html", form=form, matrix=matrix, links=links, **_coverage_charts(matrix),
+        levels=[(i, charts.level_label(i)) for i in range(len(charts.LEVEL_FILLS))],
+    )
+
+
+def _coverage_charts(matrix: coverage.Matrix) -> dict:
     grid = charts.Grid([b.name for b in matrix.boroughs], [t.name for t in matrix.service_types],
                        [matrix.row(b) for b in matrix.boroughs])
-    return render_template(
-        "insights/coverage.html", form=form, matrix=matrix, links=links,
-        heatmap=charts.heatmap(
-            grid, chart_id="coverage-chart", title=_matrix_title(matrix),
+    scope = "LGBTQ+-specific services" if matrix.lgbtq_only else "Services"
+    return {
+        "heatmap": charts.heatmap(
+            grid, chart_id="coverage-chart",
+            title=f"{scope} a resident of each London borough can use, by service type",
             desc=f"{matrix.gaps} of {matrix.cells} borough and service type combinations have no service "
                  "a resident can use (crossed, hatched cells). The table below gives every figure.",
         ),
-        gap_chart=charts.bar_chart(
+        "gap_chart": charts.bar_chart(
             [(t.name, n) for t, n in matrix.gaps_by_type()], chart_id="gaps-chart",
             maximum=len(matrix.boroughs), title="Boroughs with no service, by service type",
             desc=f"For each service type, how many of the {len(matrix.boroughs)} boroughs have no service "
                  "their residents can use.",
         ),
-        levels=[(i, charts.level_label(i)) for i in range(len(charts.LEVEL_FILLS))],
-    )
-
-
-def _matrix_title(matrix) -> str:
-    scope = "LGBTQ+-specific services" if matrix.lgbtq_only else "Services"
-    return f"{scope} a resident of each London borough can use, by service type"
+    }
 
 
 @bp.get("/coverage.csv")

@@ -90,6 +90,7 @@ def test_pathway_page_names_the_missing_stages(client, catchment_cases):
     rows = {tr.th.get_text(strip=True): tr for tr in table.tbody.find_all("tr")}
     assert rows["Lambeth"].select_one(".missing-stages").get_text(strip=True) == "None"
     assert rows["Hackney"].select_one(".missing-stages").get_text(strip=True) == "Treatment"
+    assert rows["Hackney"].th.a["href"] == "/pathways/p?borough=hackney"
     assert "32 of 33" in page.select_one(".summary").get_text(" ", strip=True)
     assert_no_inline_style_or_script(page)
 
