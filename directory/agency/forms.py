@@ -229,6 +229,9 @@ class LocationForm(Form):
                     ok = False
                     break
             seen.append(current)
+        if not ok:
+            # FieldList gathered its rows' errors before these were found: gather them again.
+            self.sessions.errors = [entry.errors for entry in self.sessions.entries]
         return ok
 
 

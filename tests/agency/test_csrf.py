@@ -1,0 +1,73 @@
+"""CSRF: every form POST needs a token; only the test configuration turns the check off."""
+
+import inspect
+import shutil
+
+import pytest
+
+import config
+from directory.extensions import db
+from tests.conftest import TEST_DATABASE_URL, USING_POSTGRES, make_app
+
+from .conftest import PASSWORD, make_user, page, signed_in
+
+
+def test_csrf_is_on_in_every_configuration_except_the_tests():
+    classes = [c for _, c in inspect.getmembers(config, inspect.isclass) if issubclass(c, config.Config)]
+    assert {config.Config, config.ProductionConfig} <= set(classes)
+    for cls in classes:
+        if cls is config.TestConfig or issubclass(cls, config.TestConfig):
+            continue
+        assert cls.WTF_CSRF_ENABLED is True, f"{cls.__name__} turns CSRF protection off"
+    assert config.config_for_environment().WTF_CSRF_ENABLED is True
+
+
+@pytest.fixture
+def csrf_app(request, tmp_path):
+    if USING_POSTGRES:
+        request.getfixturevalue("_postgres_schema")
+        url = TEST_DATABASE_URL
+    else:
+        path = tmp_path / "db.sqlite"
+        shutil.copy(request.getfixturevalue("_reference_template"), path)
+        url = f"sqlite:///{path}"
+    app = make_app(url, tmp_path / "index", WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        if USING_POSTGRES:
+            from tests.conftest import _empty_postgres
+
+            db.create_all()
+            _empty_postgres(app, seeded=False)
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_posts_without_a_token_are_refused_and_with_one_accepted(csrf_app):
+    from tests.factories import Factories
+
+    make = Factories()
+    org = make.organisation("Agency A")
+    service = make.service("A's clinic", organisation=org, postcode="SW9 8BS")
+    admin = make_user(make, "admin@example.org", is_admin=True)
+
+    anonymous = csrf_app.test_client()
+    refused = anonymous.post("/account/sign-in", data={"email": admin.email, "password": PASSWORD})
+    assert refused.status_code == 400
+    assert "CSRF" in refused.get_data(as_text=True) or "form" in refused.get_data(as_text=True).lower()
+
+    client = signed_in(csrf_app.test_client(), admin)
+    for url in (
+        f"/agency/services/{service.id}/verify",
+        "/admin/organisations",
+        f"/admin/organisations/{org.id}/invite",
+        "/account/sign-out",
+    ):
+        assert client.post(url, data={"name": "X", "email": "x@example.org"}).status_code == 400, url
+    db.session.expire_all()
+    assert service.verified_at is None
+
+    token = page(client.get(f"/agency/services/{service.id}")).select_one("input[name=csrf_token]")["value"]
+    assert client.post(f"/agency/services/{service.id}/verify", data={"csrf_token": token}).status_code == 302
+    db.session.expire_all()
+    assert service.verified_at is not None
