@@ -76,11 +76,9 @@
 
   function setButton(button, on) {
     var name = button.getAttribute("data-service-name");
-    button.textContent = on ? "Remove from list" : "Add to list";
-    var hidden = document.createElement("span");
-    hidden.className = "visually-hidden";
-    hidden.textContent = ": " + name;
-    button.appendChild(hidden);
+    var label = on ? "Remove from list" : "Add to list";
+    button.textContent = label;
+    button.setAttribute("aria-label", label + ": " + name);
     button.classList.toggle("on-list", on);
   }
 
@@ -153,6 +151,16 @@
     print.addEventListener("click", function () { window.print(); });
     hint.parentNode.insertBefore(print, hint);
   }
+
+  // Coming back with the Back button may show this page from memory: bring it up to date.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    stored = read() || stored;
+    document.querySelectorAll("button.add-to-list[data-service-id]").forEach(function (button) {
+      setButton(button, stored.indexOf(button.getAttribute("data-service-id")) !== -1);
+    });
+    refreshNav();
+  });
 
   refreshNav();
 })();

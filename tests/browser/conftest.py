@@ -91,7 +91,10 @@ def live_server(_seeded_template, tmp_path_factory):
     root = tmp_path_factory.mktemp("live")
     path = root / "directory.db"
     shutil.copy(_seeded_template, path)
-    app = make_app(f"sqlite:///{path}", root / "search-index", DIRECTORY_NOW=PINNED_NOW)
+    # CSRF on, as in every real deployment, so cookie behaviour is what users get.
+    app = make_app(
+        f"sqlite:///{path}", root / "search-index", DIRECTORY_NOW=PINNED_NOW, WTF_CSRF_ENABLED=True
+    )
     with app.app_context():
         journey = _add_journey_services()
         db.session.remove()
@@ -118,3 +121,10 @@ def foreign_requests(page, live_server):
     page.on("request", lambda request: None if request.url.startswith((live_server.url, "data:"))
             else seen.append(request.url))
     return seen
+
+
+@pytest.fixture(autouse=True)
+def _fail_fast(request):
+    """Fail within seconds, not Playwright's default 30, when something is missing."""
+    if "page" in request.fixturenames:
+        request.getfixturevalue("page").set_default_timeout(5000)

@@ -71,7 +71,8 @@ def test_with_csrf_on_a_post_without_the_token_is_refused(app, client, service):
     app.config["WTF_CSRF_ENABLED"] = True
     # Reading a service sets no cookie; only the page with the form does.
     assert "Set-Cookie" not in client.get(f"/services/{service.id}").headers
-    response = client.post(f"/services/{service.id}/report", data={"category": "other", "message": "Wrong address"})
+    data = {"category": "other", "message": "Wrong address"}
+    response = client.post(f"/services/{service.id}/report", data=data)
     assert response.status_code == 400
     assert reports() == []
     form_page = client.get(f"/services/{service.id}/report")
@@ -90,7 +91,8 @@ def test_reports_are_rate_limited_per_address(request, tmp_path):
         client = app.test_client()
         url = f"/services/{service.id}/report"
         for _ in range(5):
-            assert client.post(url, data={"category": "other", "message": "Something is wrong"}).status_code == 302
+            response = client.post(url, data={"category": "other", "message": "Something is wrong"})
+            assert response.status_code == 302
         refused = client.post(url, data={"category": "other", "message": "Something is wrong"})
         assert refused.status_code == 429
         assert "several reports in a short time" in refused.get_data(as_text=True)

@@ -108,7 +108,8 @@ def test_stale_verification_gets_a_clear_notice_and_a_recent_one_does_not(client
 def test_seeded_listing_says_it_is_unverified_with_confidence_and_sources(seeded_client, seeded_pinned):
     service = seeded("56 Dean Street")
     doc = page(seeded_client.get(f"/services/{service.id}"))
-    assert "Seeded from public information, not yet verified by the service." in text(doc.select_one(".freshness"))
+    notice = text(doc.select_one(".freshness"))
+    assert "Seeded from public information, not yet verified by the service." in notice
     provenance = section_text(doc, "Where this information comes from")
     assert f"Confidence: {service.confidence}" in provenance
     sources = [a["href"] for a in doc.select("ul.sources a")]
