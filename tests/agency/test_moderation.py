@@ -1,0 +1,213 @@
+"""Moderation rules without a browser: queue order, approval guards, dashboards, reports, history."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from directory import moderation, revisions
+from directory.extensions import db
+from directory.models import AuditEvent, ProblemReport, Revision, RevisionStatus
+from directory.models.base import utcnow
+
+from .conftest import make_user, page, signed_in
+
+
+def _propose(service, author, **changes):
+    data = {**revisions.snapshot(service), **changes}
+    return moderation.propose_change(
+        service,
+        data,
+        author,
+        base_version=service.version,
+        base_pending_id=getattr(moderation.latest_pending_edit(service), "id", 0),
+    )
+
+
+def test_a_proposal_leaves_the_published_listing_alone_until_approved(app, world):
+    world.pending.status = RevisionStatus.WITHDRAWN
+    db.session.commit()
+    version = world.service_a.version
+    revision = _propose(world.service_a, world.editor_a, description="New words")
+    assert revision.status == RevisionStatus.PENDING and revision.base_version == version
+    db.session.expire_all()
+    assert world.service_a.description == "" and world.service_a.version == version
+    moderation.approve(revision, world.admin, "Looks right")
+    assert world.service_a.description == "New words" and world.service_a.version == version + 1
+    assert revision.status == RevisionStatus.PUBLISHED and revision.reviewed_by_id == world.admin.id
+    assert revisions.latest_published(world.service_a.id) == revision
+
+
+def test_a_newer_proposal_replaces_the_older_one(app, world):
+    newer = _propose(world.service_a, world.editor_a, alert="Closed Friday")
+    db.session.refresh(world.pending)
+    assert world.pending.status == RevisionStatus.WITHDRAWN
+    assert [r.id for r in moderation.pending_revisions(world.service_a)] == [newer.id]
+
+
+def test_putting_the_listing_back_as_it_was_withdraws_the_pending_change(app, world):
+    with pytest.raises(moderation.NothingChanged):
+        moderation.propose_change(
+            world.service_a,
+            revisions.snapshot(world.service_a),
+            world.editor_a,
+            base_version=world.service_a.version,
+            base_pending_id=world.pending.id,
+        )
+    assert world.pending.status == RevisionStatus.WITHDRAWN
+
+
+def test_an_out_of_date_proposal_cannot_be_approved(app, world):
+    closure = moderation.request_closure(
+        world.service_a, "temporarily closed", world.editor_a, "Refurbishment", world.service_a.version
+    )
+    # The closure withdrew the pending edit; a second edit is proposed alongside it, then the closure approved.
+    edit = _propose(world.service_a, world.editor_a, alert="New alert")
+    moderation.approve(closure, world.admin)
+    assert world.service_a.status == "temporarily closed"
+    assert moderation.is_out_of_date(edit)
+    with pytest.raises(moderation.ModerationError, match="changed since this was proposed"):
+        moderation.approve(edit, world.admin)
+    with pytest.raises(moderation.ModerationError, match="already been reviewed"):
+        moderation.approve(closure, world.admin)
+
+
+def test_reject_needs_a_reason_and_is_audited(app, world):
+    with pytest.raises(moderation.ModerationError, match="Say why"):
+        moderation.reject(world.pending, world.admin, "  ")
+    moderation.reject(world.pending, world.admin, "Phone number is the switchboard")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "revision-rejected"))
+    assert event.actor_id == world.admin.id and event.detail["reason"] == "Phone number is the switchboard"
+
+
+def test_the_queue_groups_by_service_oldest_first(app, make, world):
+    other = make.service("Another clinic", organisation=world.org_b)
+    later = _propose(other, world.editor_b, alert="Later")
+    later.created_at = utcnow() + timedelta(minutes=5)
+    closure = moderation.request_closure(
+        world.service_b, "defunct", world.editor_b, "Gone", world.service_b.version
+    )
+    closure.created_at = utcnow() + timedelta(minutes=1)
+    db.session.commit()
+    groups = moderation.queue()
+    assert [g.service.name for g in groups] == ["A's clinic", "B's clinic", "Another clinic"]
+    client = signed_in(app.test_client(), world.admin)
+    text = page(client.get("/admin/queue")).select_one("main").get_text()
+    assert text.index("A's clinic") < text.index("B's clinic") < text.index("Another clinic")
+    assert "Closed on Mondays now" in text, "public problem reports are in the queue too"
+
+
+def test_the_admin_diff_uses_readable_labels(app, world):
+    client = signed_in(app.test_client(), world.admin)
+    data = {**revisions.snapshot(world.service_a), "catchment": "boroughs", "catchment_boroughs": ["lambeth"]}
+    data["terms"] = {**data["terms"], "audience": ["gay-bi-msm", "lgbtq"]}
+    revision = _propose(world.service_a, world.editor_a, **data)
+    rows = {
+        r.th.get_text(strip=True): [td.get_text(strip=True) for td in r.select("td")]
+        for r in page(client.get(f"/admin/revisions/{revision.id}")).select("table.diff tbody tr")
+    }
+    assert rows["Who may use it (by where they live)"] == [
+        "Open to anyone",
+        "Residents of named boroughs only",
+    ]
+    assert rows["Boroughs whose residents may use it"] == ["(blank)", "Lambeth"]
+    assert rows["Who it is for"] == ["Everyone", "Gay, bi and other men who have sex with men, LGBTQ+ people"]
+
+
+def test_the_agency_dashboard_puts_the_most_urgent_first(app, make, world):
+    fresh = make.service("Checked last week", organisation=world.org_a)
+    fresh.verified_at = utcnow() - timedelta(days=7)
+    reported = make.service("Has a report", organisation=world.org_a)
+    reported.verified_at = utcnow() - timedelta(days=7)
+    db.session.add(ProblemReport(service_id=reported.id, category="closed", message="Shut"))
+    old = make.service("Checked long ago", organisation=world.org_a)
+    old.verified_at = utcnow() - timedelta(days=400)
+    db.session.commit()
+    states = moderation.listing_states(moderation.agency_services(world.editor_a))
+    names = [s.service.name for s in states]
+    assert names.index("Checked long ago") < names.index("Has a report") < names.index("Checked last week")
+    assert names[-1] == "Checked last week"
+    assert {s.service.name for s in states if s.stale} == {"A's clinic", "Checked long ago"}
+    client = signed_in(app.test_client(), world.editor_a)
+    rows = page(client.get("/agency/")).select("table.listing-table tbody tr")
+    assert [r.th.a.get_text() for r in rows] == names
+    assert "Needs checking" in rows[0].get_text()
+
+
+def test_the_admin_dashboard_counts_pending_stale_and_organisations_without_editors(app, make, world):
+    make.organisation("Nobody Here Trust")
+    summary = moderation.admin_summary()
+    assert summary["pending"] == 1 and summary["reports"] == 1
+    without = {row.organisation.name for row in summary["without_editor"]}
+    assert without == {"Nobody Here Trust"}
+    world.editor_b.is_active = False
+    db.session.commit()
+    assert {row.organisation.name for row in moderation.admin_summary()["without_editor"]} == {
+        "Nobody Here Trust",
+        "Agency B",
+    }
+    text = signed_in(app.test_client(), world.admin).get("/admin/").get_data(as_text=True)
+    assert "Nobody Here Trust" in text and "waiting for review" in text
+
+
+def test_reports_show_to_the_owning_agency_and_admins_resolve_them(app, world):
+    editor = signed_in(app.test_client(), world.editor_a)
+    assert "Closed on Mondays now" in editor.get(f"/agency/services/{world.service_a.id}").get_data(
+        as_text=True
+    )
+    other = signed_in(app.test_client(), world.editor_b)
+    assert "Closed on Mondays now" not in other.get("/agency/").get_data(as_text=True)
+    admin = signed_in(app.test_client(), world.admin)
+    assert (
+        admin.post(f"/admin/reports/{world.report.id}/resolve", data={"note": "Hours fixed"}).status_code
+        == 302
+    )
+    db.session.expire_all()
+    report = db.session.get(ProblemReport, world.report.id)
+    assert report.status == "resolved" and report.resolved_by_id == world.admin.id
+    assert "Closed on Mondays now" not in admin.get("/admin/queue").get_data(as_text=True)
+
+
+def test_history_lists_who_when_why_and_restore_makes_a_new_revision(app, world):
+    world.pending.status = RevisionStatus.WITHDRAWN
+    db.session.commit()
+    first = revisions.latest_published(world.service_a.id)
+    moderation.approve(_propose(world.service_a, world.editor_a, name="Renamed"), world.admin)
+    moderation.restore(world.service_a, first, world.admin, "Rename was a mistake")
+    entries = moderation.history(world.service_a)
+    assert [(e.revision.kind, e.revision.status) for e in entries] == [
+        ("restore", "published"),
+        ("edit", "published"),
+        ("edit", "withdrawn"),
+        ("system", "published"),
+    ]
+    assert entries[0].revision.reason == "Rename was a mistake"
+    assert [(c.label, c.before, c.after) for c in entries[0].changes] == [("Name", "Renamed", "A's clinic")]
+    assert world.service_a.name == "A's clinic"
+    with pytest.raises(moderation.NothingChanged):
+        moderation.restore(world.service_a, first, world.admin)
+
+
+def test_restore_of_a_listing_needs_an_admin_but_history_is_open_to_its_editors(app, world):
+    first = revisions.latest_published(world.service_a.id)
+    editor = signed_in(app.test_client(), world.editor_a)
+    assert editor.get(f"/agency/services/{world.service_a.id}/history").status_code == 200
+    assert editor.post(f"/admin/services/{world.service_a.id}/restore/{first.id}").status_code == 403
+
+
+def test_a_revision_of_another_service_cannot_be_restored_onto_this_one(app, world):
+    first_b = revisions.latest_published(world.service_b.id)
+    with pytest.raises(moderation.ModerationError):
+        moderation.restore(world.service_a, first_b, world.admin)
+    admin = signed_in(app.test_client(), world.admin)
+    admin.post(f"/admin/services/{world.service_a.id}/restore/{first_b.id}")
+    assert db.session.get(Revision, first_b.id).service_id == world.service_b.id
+    assert world.service_a.name == "A's clinic"
+
+
+def test_a_member_of_two_agencies_edits_both(app, make, world):
+    both = make_user(make, "both@example.org", organisations=[world.org_a, world.org_b])
+    client = signed_in(app.test_client(), both)
+    text = client.get("/agency/").get_data(as_text=True)
+    assert "A&#39;s clinic" in text and "B&#39;s clinic" in text
+    assert client.get(f"/agency/services/{world.service_b.id}/edit").status_code == 200
