@@ -124,9 +124,9 @@ def _sync_quietly(state: _State, timeout: float) -> None:
         state.index.sync(timeout=timeout)
     except IndexBusy:
         state.index.pending = True  # another process is writing; the poller or next search catches up
-    except Exception:
+    except Exception as exc:
         state.index.pending = True
-        log.exception("search index update failed; it will be retried")
+        log.error("search index update failed; it will be retried: %s", repr(exc))
 
 
 # -- following commits in this process ---------------------------------------------------------

@@ -8,12 +8,14 @@ index's generation changes.
 """
 
 import errno
+import gc
 import fcntl
 import logging
 import os
 import shutil
 import threading
 import time
+import warnings
 from contextlib import contextmanager
 
 from sqlalchemy import select
@@ -30,6 +32,30 @@ log = logging.getLogger(__name__)
 STATE_FILE = "directory-state.json"
 LOCK_FILE = "directory-writer.lock"
 KEEP = {STATE_FILE, LOCK_FILE}
+
+
+def _quietly(check, default):
+    """Run a check that opens index files; on any failure return `default`.
+
+    A damaged index can fail in many ways, and Whoosh then leaves files open: they are closed here,
+    inside the block, so their ResourceWarnings do not surface later somewhere unrelated.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            return check()
+        except Exception as exc:
+            log.warning("search index unreadable: %s", repr(exc))  # a string: keep no traceback alive
+            result = default
+        gc.collect()
+    return result
+
+
+def _collect_quietly() -> None:
+    """Close the files a failed Whoosh open left behind, without ResourceWarnings."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
 
 
 class IndexBusy(Exception):
@@ -105,20 +131,19 @@ class SearchIndex:
             return "missing"
         if position.schema != documents.SCHEMA_VERSION:
             return "old schema"
+        return _quietly(self._open_problem, default="corrupt")
+
+    def _open_problem(self) -> str | None:
+        if not whoosh_index.exists_in(self.directory):
+            return "missing"
+        ix = whoosh_index.open_dir(self.directory)
         try:
-            if not whoosh_index.exists_in(self.directory):
-                return "missing"
-            ix = whoosh_index.open_dir(self.directory)
-            try:
-                if set(ix.schema.names()) != set(documents.schema().names()):
-                    return "old schema"
-                with ix.searcher() as searcher:
-                    searcher.doc_count()
-            finally:
-                ix.close()
-        except Exception as exc:  # a damaged index can fail in many ways; all mean "rebuild"
-            log.warning("search index in %s is unreadable: %r", self.directory, exc)
-            return "corrupt"
+            if set(ix.schema.names()) != set(documents.schema().names()):
+                return "old schema"
+            with ix.searcher() as searcher:
+                searcher.doc_count()
+        finally:
+            ix.close()
         return None
 
     def is_open(self) -> bool:
@@ -126,7 +151,9 @@ class SearchIndex:
         return self._checked and os.getpid() == self._pid
 
     def _looks_present(self) -> bool:
-        return os.path.exists(self._path(STATE_FILE)) and whoosh_index.exists_in(self.directory)
+        if not os.path.exists(self._path(STATE_FILE)):
+            return False
+        return _quietly(lambda: whoosh_index.exists_in(self.directory), default=False)
 
     def ensure(self, timeout: float = 120.0) -> bool:
         """Rebuild the index when missing, corrupt or of an old schema. Return whether it rebuilt."""
@@ -210,6 +237,7 @@ class SearchIndex:
         changed = 0
         with self.writing(timeout):
             position = self.position()
+            damaged = False
             try:
                 if position is None or position.schema != documents.SCHEMA_VERSION:
                     raise FileNotFoundError(self._path(STATE_FILE))
@@ -218,7 +246,10 @@ class SearchIndex:
                 if self.problem() is None:
                     raise
                 # Damaged under us (files deleted or overwritten): rebuild, which takes in every change.
-                log.warning("search index in %s was damaged (%r); rebuilding", self.directory, exc)
+                log.warning("search index in %s was damaged (%s); rebuilding", self.directory, repr(exc))
+                damaged = True
+            if damaged:
+                _collect_quietly()
                 changed = self._build(wipe=True)
         self.pending = False
         self.last_sync_at = time.time()
@@ -279,7 +310,10 @@ class SearchIndex:
             try:
                 view = self._current_view()
             except Exception as exc:  # the directory vanished or broke while we were serving
-                log.warning("search index in %s needs a rebuild: %r", self.directory, exc)
+                log.warning("search index in %s needs a rebuild: %s", self.directory, repr(exc))
+                view = None
+            if view is None:
+                _collect_quietly()
                 self._close()
                 self._checked = False
                 self.ensure()

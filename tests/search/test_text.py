@@ -1,0 +1,119 @@
+"""Free text: the domain's own words both ways, typos, stemming, weights, snippets, hostile input."""
+
+import pytest
+from markupsafe import Markup
+
+from directory import search
+
+# (a formal word, what people also say): each must find listings written with the other.
+SYNONYMS = [
+    ("GHB", "G"), ("GBL", "G"), ("crystal meth", "tina"), ("methamphetamine", "crystal"),
+    ("mephedrone", "meow meow"), ("mephedrone", "M-Cat"), ("ketamine", "K"), ("chemsex", "party and play"),
+    ("chemsex", "PnP"), ("chemsex", "chems"), ("injecting", "slamming"), ("sexual health clinic", "GUM"),
+    ("STI clinic", "GUM"), ("post-exposure prophylaxis", "PEP"), ("pre-exposure prophylaxis", "PrEP"),
+    ("hepatitis", "BBV"), ("blood-borne virus", "hep"), ("needle exchange", "NSP"),
+    ("needle and syringe programme", "NSP"), ("naloxone", "naloxone"), ("transgender", "trans"),
+    ("non-binary", "trans"), ("men who have sex with men", "MSM"), ("GBMSM", "gay"), ("bisexual", "bi"),
+    ("counselling", "therapy"), ("counselling", "talking therapy"), ("emergency department", "A&E"),
+    ("emergency", "A&E"),
+]
+
+
+def _target_and_decoy(make, text):
+    make.service(name="Target", description=f"We offer {text} here.", types=("abuse-support",))
+    make.service(name="Decoy", description="Housing advice and benefits help.", types=("abuse-support",))
+
+
+@pytest.mark.parametrize(("formal", "slang"), SYNONYMS)
+def test_what_people_say_finds_listings_in_formal_words(app, make, find, formal, slang):
+    _target_and_decoy(make, formal)
+    assert find(slang) == ["Target"]
+
+
+@pytest.mark.parametrize(("formal", "slang"), SYNONYMS)
+def test_formal_words_find_listings_in_what_people_say(app, make, find, formal, slang):
+    _target_and_decoy(make, slang)
+    assert find(formal) == ["Target"]
+
+
+@pytest.mark.parametrize(("typed", "meant", "listing"), [
+    ("councelling", "counselling", "Counselling for LGBT people"),
+    ("sexual helth", "sexual health", "Sexual health clinic"),
+    ("hepatits", "hepatitis", "Hepatitis testing clinic"),
+])
+def test_typos_still_find_and_suggest(app, make, typed, meant, listing):
+    make.service(name=listing, types=("abuse-support",), description="Free and confidential.")
+    make.service(name="Housing advice", types=("abuse-support",), description="Benefits help.")
+    result = search.search(search.SearchRequest(text=typed))
+    assert [h.service.name for h in result.hits] == [listing]
+    assert result.suggestion == meant
+
+
+def test_exact_words_get_no_suggestion(app, make):
+    make.service(name="Counselling service")
+    assert search.search(search.SearchRequest(text="counselling")).suggestion is None
+
+
+def test_stemming_matches_other_forms_of_a_word(app, make, find):
+    make.service(name="Clinic", description="Vaccinations and treatments for injuries.")
+    assert find("vaccination treatment injury") == ["Clinic"]
+
+
+def test_a_word_in_the_name_ranks_above_the_same_word_in_passing(app, make, find):
+    make.service(name="Wellbeing centre", description="We also run a small peer support group on Fridays.")
+    make.service(name="Peer support group", description="Weekly meetings.")
+    assert find("peer support") == ["Peer support group", "Wellbeing centre"]
+
+
+def test_words_match_category_names_too(app, make, find):
+    make.service(name="Clinic A", types=("sexual-health",), description="Walk in.")
+    make.service(name="Treatment B", types=("drug-alcohol-treatment",), description="Walk in.")
+    assert find("GUM") == ["Clinic A"]
+    assert find("sexual health") == ["Clinic A"]
+
+
+def test_borough_names_in_the_text_find_services_there(app, make, find):
+    make.service(name="Kennington clinic", postcode="SE11 5HL")
+    make.service(name="Camden clinic", postcode="NW1 2BU")
+    assert find("lambeth") == ["Kennington clinic"]
+
+
+def test_when_no_listing_has_every_word_some_words_still_find(app, make):
+    make.service(name="Chemsex support", description="Support for gay men.")
+    result = search.search(search.SearchRequest(text="chemsex zanzibar"))
+    assert result.partial
+    assert [h.service.name for h in result.hits] == ["Chemsex support"]
+
+
+def test_snippets_highlight_matches_and_escape_listing_text(app, make):
+    make.service(name="Clinic", description="<b>Bold</b> claims & PEP within 72 hours <script>alert(1)</script>")
+    hit = search.search(search.SearchRequest(text="post-exposure prophylaxis")).hits[0]
+    assert isinstance(hit.snippet, Markup)
+    assert "<mark>PEP</mark>" in hit.snippet
+    assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
+    assert "&amp;" in hit.snippet
+
+
+NASTY = [
+    '"', "'", '"unclosed quote', "(((", ")", "[a-z]", "{}", "AND", "OR", "NOT", "AND OR NOT", "a AND NOT b",
+    "A&E", "&", "&&&", "*", "?", "~", "^2", "name:chemsex", "title:", "\\", "/", "%", "_", "--",
+    "'; DROP TABLE service; --", "1' OR '1'='1", "SELECT * FROM user", "<script>alert(1)</script>",
+    "\x00", "\n\t", "🙂 chemsex 🏳️‍🌈", "ℌ𝔢𝔩𝔭", "İstanbul", "x" * 1000, "chemsex " * 200, "a b c d e f g h i j " * 40,
+    "   ", "", "-", "+chemsex -clinic", "chem*", "chemsex~2", '"party and play"',
+]
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_any_input_is_safe(app, make, text):
+    make.service(name="Chemsex support", description="For people who use G. Walk in.")
+    result = search.search(search.SearchRequest(text=text))
+    assert result.total >= 0
+    for hit in result.hits:
+        assert isinstance(hit.snippet, Markup)
+
+
+def test_operators_are_words_not_syntax(app, make, find):
+    make.service(name="Clinic", description="Open to anyone")
+    make.service(name="Other", description="Appointments")
+    assert find("NOT Clinic") == ["Clinic"]
+    assert find("clinic AND appointments") == ["Clinic", "Other"]  # no listing has both: either will do
