@@ -4,9 +4,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from werkzeug.datastructures import MultiDict
-
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from .. import reference
 from ..extensions import db

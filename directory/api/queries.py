@@ -85,11 +85,14 @@ def service_at_location_ids(query: ServiceQuery) -> list[Located]:
     located = []
     for r in rows:
         if r.latitude is None or r.longitude is None:
+            # Remote or unplaced: no distance, so kept (last) unless a proximity limit was asked for.
+            if query.proximity_m is None:
+                located.append(Located(r.id, r.service_id))
             continue
         metres = geo.approx_distance_m(origin.latitude, origin.longitude, r.latitude, r.longitude)
         if query.proximity_m is None or metres <= query.proximity_m:
             located.append(Located(r.id, r.service_id, metres))
-    located.sort(key=lambda item: item.distance_m)
+    located.sort(key=lambda item: (item.distance_m is None, item.distance_m or 0))
     return located
 
 

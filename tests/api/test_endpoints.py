@@ -59,15 +59,23 @@ def test_list_pages_validate_and_carry_oruk_paging(seeded_client, valid, path, s
 
 
 def test_every_item_endpoint_validates(seeded_client, valid):
-    service = valid("service", get_json(seeded_client, f"{API}/services/{first_service(seeded_client)['id']}"))
+    service = valid(
+        "service", get_json(seeded_client, f"{API}/services/{first_service(seeded_client)['id']}")
+    )
     sal_id = get_json(seeded_client, f"{API}/service_at_locations?per_page=1")["contents"][0]["id"]
     valid("service_at_location", get_json(seeded_client, f"{API}/service_at_locations/{sal_id}"))
     valid("organization", get_json(seeded_client, f"{API}/organizations/{service['organization']['id']}"))
-    valid("organization", get_json(seeded_client, f"{API}/organizations/{service['organization']['id']}?full_service=true"))
+    valid(
+        "organization",
+        get_json(seeded_client, f"{API}/organizations/{service['organization']['id']}?full_service=true"),
+    )
     for taxonomy in get_json(seeded_client, f"{API}/taxonomies")["contents"]:
         body = valid("taxonomy", get_json(seeded_client, f"{API}/taxonomies/{taxonomy['id']}"))
         assert body["taxonomy_terms"], taxonomy["name"]
-        valid("taxonomy_term", get_json(seeded_client, f"{API}/taxonomy_terms/{body['taxonomy_terms'][0]['id']}"))
+        valid(
+            "taxonomy_term",
+            get_json(seeded_client, f"{API}/taxonomy_terms/{body['taxonomy_terms'][0]['id']}"),
+        )
 
 
 def test_full_service_is_fully_nested(seeded_client, valid):
@@ -81,7 +89,9 @@ def test_full_service_is_fully_nested(seeded_client, valid):
 
 def test_last_page_and_beyond(seeded_client, valid):
     total = get_json(seeded_client, f"{API}/services")["total_items"]
-    last = valid("service_list", get_json(seeded_client, f"{API}/services?per_page=10&page={-(-total // 10)}"))
+    last = valid(
+        "service_list", get_json(seeded_client, f"{API}/services?per_page=10&page={-(-total // 10)}")
+    )
     assert last["last_page"] is True and last["size"] == total - 10 * (last["page_number"] - 1)
     beyond = valid("service_list", get_json(seeded_client, f"{API}/services?per_page=10&page=999"))
     assert beyond["empty"] is True and beyond["contents"] == [] and beyond["last_page"] is True
@@ -162,8 +172,12 @@ def test_pathways_are_a_taxonomy_and_filter_services(seeded_client, valid):
     pathway = db.session.scalar(select(Pathway).where(Pathway.slug == "chemsex-support"))
     terms = get_json(seeded_client, f"{API}/taxonomy_terms?taxonomy_id={oruk.PATHWAY_TAXONOMY_ID}")
     assert pathway.id in {t["id"] for t in terms["contents"]}
-    on_pathway = get_json(seeded_client, f"{API}/services?taxonomy_term_id={pathway.id}&full=true&per_page=1000")
-    expected = {s.id for stage in pathway.stages for s in stage.services if s.is_published and s.status == "active"}
+    on_pathway = get_json(
+        seeded_client, f"{API}/services?taxonomy_term_id={pathway.id}&full=true&per_page=1000"
+    )
+    expected = {
+        s.id for stage in pathway.stages for s in stage.services if s.is_published and s.status == "active"
+    }
     assert {s["id"] for s in on_pathway["contents"]} == expected
     for service in on_pathway["contents"]:
         assert pathway.id in {a["taxonomy_term_id"] for a in service["attributes"]}
@@ -208,7 +222,9 @@ def test_bad_values_are_400s_naming_the_parameter(client, endpoint, query, param
     assert body["error"] == "Bad Request" and body["message"]
 
 
-@pytest.mark.parametrize("path", ["organizations?page=0", "taxonomies?per_page=x", "taxonomy_terms?top_only=perhaps"])
+@pytest.mark.parametrize(
+    "path", ["organizations?page=0", "taxonomies?per_page=x", "taxonomy_terms?top_only=perhaps"]
+)
 def test_bad_values_on_other_lists(client, path):
     body = get_json(client, f"{API}/{path}", status=400)
     assert body["parameter"] in path
@@ -252,8 +268,12 @@ def test_vocabularies_are_taxonomy_terms_linked_through_attributes(client, make)
     service = make.service(types=("chemsex-support",), audiences=("gay-bi-msm",), routes=("walk-in",))
     attributes = full_service(client, service.id)["attributes"]
     linked = {(a["taxonomy_term"]["taxonomy"], a["taxonomy_term"]["term"]) for a in attributes}
-    assert {("service-type", "chemsex-support"), ("audience", "gay-bi-msm"), ("referral-route", "walk-in"),
-            ("delivery", "in-person")} <= linked
+    assert {
+        ("service-type", "chemsex-support"),
+        ("audience", "gay-bi-msm"),
+        ("referral-route", "walk-in"),
+        ("delivery", "in-person"),
+    } <= linked
     for attribute in attributes:
         assert attribute["link_id"] == service.id and attribute["link_type"] == "service"
         term = get_json(client, f"{API}/taxonomy_terms/{attribute['taxonomy_term_id']}")
@@ -261,13 +281,16 @@ def test_vocabularies_are_taxonomy_terms_linked_through_attributes(client, make)
 
 
 def test_schedules_in_oruk_weekly_form(client, make, valid):
-    service = make.service(postcode="SW9 8BS", hours=[(0, "09:00", "17:00"), (2, "09:00", "17:00"),
-                                                      (5, "10:00", "13:00")])
+    service = make.service(
+        postcode="SW9 8BS", hours=[(0, "09:00", "17:00"), (2, "09:00", "17:00"), (5, "10:00", "13:00")]
+    )
     service.service_at_locations[0].schedules[2].note = "walk-in only"
     db.session.commit()
     body = valid("service", full_service(client, service.id))
     sal_id = body["service_at_locations"][0]["id"]
-    weekly = sorted((s["byday"], s["opens_at"], s["closes_at"], s.get("description")) for s in body["schedules"])
+    weekly = sorted(
+        (s["byday"], s["opens_at"], s["closes_at"], s.get("description")) for s in body["schedules"]
+    )
     assert weekly == [("MO,WE", "09:00:00", "17:00:00", None), ("SA", "10:00:00", "13:00:00", "walk-in only")]
     assert all(s["freq"] == "WEEKLY" and s["service_at_location_id"] == sal_id for s in body["schedules"])
     location = body["service_at_locations"][0]["location"]
@@ -279,12 +302,20 @@ def test_schedules_in_oruk_weekly_form(client, make, valid):
 
 
 def test_cors_on_every_api_response(seeded_client):
-    for url in (f"{API}/", f"{API}/services", f"{API}/services/nope", f"{API}/services?page=0", f"{API}/nowhere"):
+    for url in (
+        f"{API}/",
+        f"{API}/services",
+        f"{API}/services/nope",
+        f"{API}/services?page=0",
+        f"{API}/nowhere",
+    ):
         assert seeded_client.get(url).headers.get("Access-Control-Allow-Origin") == "*", url
     assert "Access-Control-Allow-Origin" not in seeded_client.get("/").headers
 
 
-@pytest.mark.parametrize("path", ["services?per_page=5", "service_at_locations", "organizations", "taxonomies"])
+@pytest.mark.parametrize(
+    "path", ["services?per_page=5", "service_at_locations", "organizations", "taxonomies"]
+)
 def test_conditional_get_with_etag(seeded_client, path):
     first = seeded_client.get(f"{API}/{path}")
     etag = first.headers["ETag"]
@@ -300,8 +331,12 @@ def test_last_modified_and_if_modified_since(client, make):
     first = client.get(url)
     assert first.headers["Last-Modified"]
     assert client.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]}).status_code == 304
-    assert client.get(f"{API}/services", headers={"If-Modified-Since": first.headers["Last-Modified"]}).status_code \
+    assert (
+        client.get(
+            f"{API}/services", headers={"If-Modified-Since": first.headers["Last-Modified"]}
+        ).status_code
         == 304
+    )
     service.name = "Renamed clinic"
     db.session.commit()
     changed = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
@@ -334,14 +369,18 @@ def test_default_rate_limit_is_generous():
 # --- cost ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["services?full=true", "services", "service_at_locations", "organizations?full=true"])
+@pytest.mark.parametrize(
+    "path", ["services?full=true", "services", "service_at_locations", "organizations?full=true"]
+)
 def test_list_query_count_does_not_grow_with_page_size(seeded_client, count_queries, path):
     counts = []
     for per_page in (2, 80):
         db.session.expire_all()
         with count_queries() as counter:
-            body = get_json(seeded_client, f"{API}/{path}&per_page={per_page}" if "?" in path
-                            else f"{API}/{path}?per_page={per_page}")
+            body = get_json(
+                seeded_client,
+                f"{API}/{path}&per_page={per_page}" if "?" in path else f"{API}/{path}?per_page={per_page}",
+            )
         assert body["size"] == min(per_page, body["total_items"])
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
