@@ -59,6 +59,8 @@ def parse_args():
     p.add_argument("--clients", type=int, default=50, help="concurrent searching clients (50)")
     p.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
     p.add_argument("--edit-every", type=float, default=1.0, help="seconds between edits (1)")
+    p.add_argument("--think", type=float, default=0.0,
+                   help="seconds each client waits between searches (0: as fast as the server answers)")
     p.add_argument("--database-url", help="use this (empty) database instead of a throwaway one")
     p.add_argument("--sqlite", action="store_true",
                    help="use a throwaway SQLite file even if PostgreSQL answers")
@@ -155,6 +157,7 @@ def build(app, count: int) -> None:
         Taxonomy,
         TaxonomyTerm,
     )
+    from directory.models.base import new_id
     from directory.reference import load_reference_data
 
     db.create_all()
@@ -166,14 +169,15 @@ def build(app, count: int) -> None:
         for n, item in enumerate(synthetic_listings(count), 1):
             org = organisations.get(item["organisation"])
             if org is None:
-                org = organisations[item["organisation"]] = Organisation(name=item["organisation"])
+                org = Organisation(id=new_id(), name=item["organisation"])
+                organisations[item["organisation"]] = org
                 db.session.add(org)
             service = Service(name=item["name"], description=item["description"], catchment=item["catchment"],
                               organisation=org)
             service.terms = list(dict.fromkeys(terms[t] for t in item["terms"]))
             if item["catchment"] == "boroughs":
                 service.catchment_boroughs = [boroughs[item["borough_code"]]]
-            location = Location(organisation=org, address_1=f"{n} Synthetic Street",
+            location = Location(organisation_id=org.id, address_1=f"{n} Synthetic Street",
                                 postcode=item["postcode"],
                                 borough_code=item["borough_code"], latitude=item["latitude"],
                                 longitude=item["longitude"])
@@ -309,9 +313,11 @@ class Stats:
             self.errors[what] = self.errors.get(what, 0) + 1
 
 
-def client(port: int, deadline: float, stats: Stats, seed: int, boroughs, postcodes):
+def client(port: int, deadline: float, stats: Stats, seed: int, boroughs, postcodes, think: float = 0.0):
     rng = random.Random(seed)
     while time.monotonic() < deadline:
+        if think:
+            time.sleep(rng.uniform(0.5, 1.5) * think)
         path = random_search(rng, boroughs, postcodes)
         started = time.perf_counter()
         try:
@@ -421,7 +427,8 @@ def main():
         stats, edits, problems = Stats(), [], []
         begin = time.monotonic()
         deadline = begin + args.seconds
-        threads = [threading.Thread(target=client, args=(port, deadline, stats, i, boroughs, postcodes))
+        threads = [threading.Thread(target=client,
+                                    args=(port, deadline, stats, i, boroughs, postcodes, args.think))
                    for i in range(args.clients)]
         threads.append(threading.Thread(
             target=editor_loop,

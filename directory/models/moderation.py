@@ -51,6 +51,8 @@ class ProblemReport(db.Model):
     """A public "report something wrong" submission about a listing."""
 
     __tablename__ = "problem_report"
+    # The admins' queue: open reports, oldest first.
+    __table_args__ = (Index("ix_problem_report_status_created", "status", "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     service_id: Mapped[str] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"), index=True)
@@ -71,6 +73,8 @@ class AuditEvent(db.Model):
     """A security-relevant event: sign-in, permission change, approval, rejection, restore."""
 
     __tablename__ = "audit_event"
+    # The audit log page: one kind of event, newest first.
+    __table_args__ = (Index("ix_audit_event_action_created", "action", "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
