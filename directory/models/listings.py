@@ -224,6 +224,9 @@ class Location(db.Model):
     url: Mapped[str | None] = mapped_column(String(300))  # for virtual locations
 
     borough: Mapped[Borough | None] = relationship()
+    # Without it the unit of work may insert a location before its organisation, which PostgreSQL's
+    # foreign key refuses (SQLite does not check).
+    organisation: Mapped[Organisation | None] = relationship()
     service_at_locations: Mapped[list["ServiceAtLocation"]] = relationship(back_populates="location")
 
     @property
