@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from . import hours
 from .extensions import db
-from .models import Location, Service, ServiceAtLocation
+from .models import WEEKDAYS, Location, Service, ServiceAtLocation
 
 # A printed A4 sheet holds about this many services; a longer list is a search, not a shortlist.
 MAX_ITEMS = 20
@@ -83,6 +83,24 @@ def weekly_hours(schedules) -> list[tuple[str, str]]:
     return [(day, "; ".join(parts)) for day, parts in days.items()]
 
 
+def compact_hours(schedules) -> str:
+    """Say a week's hours in a line, joining runs of days with the same times: "Mon–Fri 10:00–18:00"."""
+    days = {day: times for day, times in weekly_hours(schedules)}
+    order = [d for d in WEEKDAYS if d in days]
+    runs: list[list[str]] = []
+    for day in order:
+        previous = runs[-1][-1] if runs else None
+        if previous and days[previous] == days[day] and WEEKDAYS.index(day) == WEEKDAYS.index(previous) + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = []
+    for run in runs:
+        label = run[0][:3] if len(run) == 1 else f"{run[0][:3]}–{run[-1][:3]}"
+        parts.append(f"{label} {days[run[0]]}")
+    return "; ".join(parts)
+
+
 def as_text(services: list[Service], moment: datetime) -> str:
     """Return the list as plain text for an email or text message."""
     lines = [f"Services to contact (from the London care pathway directory, {moment:%-d %B %Y})", ""]
@@ -94,7 +112,7 @@ def as_text(services: list[Service], moment: datetime) -> str:
             address = ", ".join(location.address_lines) if location.location_type == "physical" else ""
             if address:
                 lines.append(f"   Address: {address}")
-            opening = "; ".join(f"{day} {times}" for day, times in weekly_hours(sal.schedules))
+            opening = compact_hours(sal.schedules)
             if opening:
                 lines.append(f"   Opening times: {opening}")
             elif sal.hours_note:

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, has_request_context, redirect, render_template, request, url_for
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import selectinload
 
@@ -33,7 +33,7 @@ CARD_LOADING = (
 @bp.app_context_processor
 def signposting_context():
     """Give every template the signposting list carried in the URL (for browsers without JavaScript)."""
-    ids = signposting.parse_ids(request.args.getlist("s"))
+    ids = signposting.parse_ids(request.args.getlist("s")) if has_request_context() else []
 
     def add_url(service_id: str) -> str:
         return url_for("public.signposting_list", s=signposting.with_added(ids, service_id), back=_here())
@@ -43,6 +43,7 @@ def signposting_context():
         "signposting_status": signposting.open_status, "signposting_weekly_hours": signposting.weekly_hours,
         "location_status": lambda sal, moment: hours.describe_status(sal.schedules, moment),
         "signposting_how": signposting.how_to_get_in, "signposting_without": signposting.without,
+        "signposting_compact_hours": signposting.compact_hours,
     }
 
 

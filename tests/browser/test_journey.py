@@ -63,7 +63,7 @@ def test_tina_for_a_lambeth_resident_to_a_printed_list(page, live_server, foreig
     expect(page.get_by_role("heading", level=1)).to_have_text("Services to contact")
     sheet = page.locator(".sheet")
     for wanted in ("Brixton chemsex drop-in", "Lambeth crystal meth recovery group", "How to get in:",
-                   "Self-referral", "SW9 8BS", "Monday", "10:00–18:00", "https://example.org/brixton",
+                   "Self-referral", "SW9 8BS", "Mon–Fri 10:00–18:00", "https://example.org/brixton",
                    "Printed 4 March 2026"):
         expect(sheet).to_contain_text(wanted)
     expect(page.get_by_role("button", name="Print this sheet")).to_be_visible()
@@ -92,3 +92,19 @@ def test_the_list_survives_without_javascript(browser, live_server):
     page.get_by_role("link", name="Print view").click()
     expect(page.locator(".sheet-item")).to_have_count(2)
     context.close()
+
+
+def test_a_list_of_eight_services_prints_on_one_a4_sheet(page, live_server):
+    from sqlalchemy import select
+
+    from directory.extensions import db
+    from directory.models import Service
+
+    with live_server.app.app_context():
+        ids = db.session.scalars(select(Service.id).where(Service.seeded.is_(True)).order_by(Service.name)
+                                 .limit(6)).all()
+    ids += [live_server.journey["drop-in"], live_server.journey["recovery"]]
+    page.goto("/list/print?" + "&".join(f"s={i}" for i in ids))
+    expect(page.locator(".sheet-item")).to_have_count(8)
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1

@@ -38,6 +38,16 @@ def test_parse_ids_keeps_well_formed_unique_ids_in_order_up_to_the_limit():
     assert signposting.without([a, b], a) == [b]
 
 
+def test_compact_hours_joins_runs_of_days_with_the_same_times(app, make):
+    service = make.service(postcode="SW9 8BS", hours=[
+        (0, "10:00", "18:00"), (1, "10:00", "18:00"), (2, "10:00", "18:00"), (3, "12:00", "20:00"),
+        (4, "10:00", "18:00"), (6, "00:00", "00:00"),
+    ])
+    assert signposting.compact_hours(service.service_at_locations[0].schedules) == (
+        "Mon–Wed 10:00–18:00; Thu 12:00–20:00; Fri 10:00–18:00; Sun 24 hours"
+    )
+
+
 def test_the_list_page_renders_the_services_named_in_the_url(client, two):
     first, second = two
     doc = page(client.get(f"/list?s={second.id}&s={first.id}&s=junk"))
@@ -81,7 +91,7 @@ def test_copy_as_text_is_there_without_javascript(client, two):
     assert "1. Brixton chemsex drop-in" in copy
     assert "How to get in: Self-referral, Walk-in or drop-in. Just turn up." in copy
     assert "Address: 1 Test Street, London, SW9 8BS" in copy
-    assert "Opening times: Monday 10:00–18:00; Tuesday 10:00–18:00" in copy
+    assert "Opening times: Mon–Fri 10:00–18:00" in copy
     assert "Phone: 020 7946 0001" in copy and "Web: https://example.org/brixton" in copy
     assert "2. Lambeth counselling" in copy and "Email: hello@example.org" in copy
     assert "4 March 2026" in copy
@@ -96,7 +106,8 @@ def test_the_print_view_is_one_clean_sheet_with_what_a_client_needs(client, two)
     brixton = text(items[0])
     assert "How to get in: Self-referral, Walk-in or drop-in. Just turn up." in brixton
     assert "Address: 1 Test Street, London, SW9 8BS" in brixton
-    assert "Monday 10:00–18:00" in brixton
+    assert "Opening times: Mon–Fri 10:00–18:00" in brixton
+    assert "Opening times: not listed: check with the service" in text(items[1])
     assert "Phone: 020 7946 0001" in brixton and "Web: https://example.org/brixton" in brixton
     assert "Email: hello@example.org" in text(items[1])
     assert "Printed 4 March 2026" in text(doc.select_one(".printed"))
