@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import click
-from sqlalchemy import JSON, Date, DateTime, Time, func, inspect, select, text
+from sqlalchemy import JSON, Date, DateTime, Integer, Time, func, inspect, select, text
 
 from .extensions import db
 
@@ -105,10 +105,20 @@ def restore_backup(path) -> dict[str, int]:
             "This backup was made with a different database schema; restore it with the version of the "
             "directory that made it, then upgrade."
         )
-    if not set(db.metadata.tables) <= set(inspect(db.engine).get_table_names()):
+    if _missing_schema() == sorted(db.metadata.tables):
         from .cli import migrate_database
 
-        migrate_database()
+        migrate_database()  # an empty database: create the schema the usual way
+        if _missing_schema():
+            raise BackupError(
+                "The database migrations do not create everything this version of the directory uses ("
+                + ", ".join(_missing_schema()) + "); regenerate the migrations, then restore again."
+            )
+    elif _missing_schema():
+        raise BackupError(
+            "This database has only part of the schema (missing " + ", ".join(_missing_schema())
+            + "); run `flask --app wsgi db upgrade` on it, or restore into a new database."
+        )
     non_empty = _non_empty_tables()
     if non_empty:
         raise BackupError(
@@ -125,6 +135,17 @@ def restore_backup(path) -> dict[str, int]:
             _advance_sequences(conn)
     db.session.remove()
     return {name: len(rows.get(name, [])) for name in header["counts"]}
+
+
+def _missing_schema() -> list[str]:
+    """Return the tables (and columns of existing tables) the models have and the database lacks."""
+    inspector = inspect(db.engine)
+    present = set(inspector.get_table_names())
+    missing = sorted(set(db.metadata.tables) - present)
+    for name in sorted(set(db.metadata.tables) & present):
+        columns = {c["name"] for c in inspector.get_columns(name)}
+        missing += [f"{name}.{c.name}" for c in db.metadata.tables[name].columns if c.name not in columns]
+    return missing
 
 
 def _non_empty_tables() -> list[str]:
@@ -158,9 +179,7 @@ def _advance_sequences(conn) -> None:
     # Rows came in with their ids; the next insert must not reuse one.
     for table in tables():
         for column in table.primary_key.columns:
-            if column.autoincrement is True or (
-                column.autoincrement == "auto" and column.type._type_affinity is int
-            ):
+            if isinstance(column.type, Integer):
                 sequence = conn.scalar(
                     text("SELECT pg_get_serial_sequence(:table, :column)"),
                     {"table": f'"{table.name}"', "column": column.name},
@@ -215,5 +234,6 @@ def restore_command(file):
     from . import search
 
     # The index on this node described the old database; rebuild it from the restored one.
-    search.reindex()
+    indexed = search.reindex()
     click.echo(f"Restored {sum(counts.values())} rows into {len(counts)} tables from {file}.")
+    click.echo(f"Rebuilt the search index: {indexed} listings.")

@@ -45,6 +45,8 @@ def init_app(app):
         logger.addHandler(_StderrHandler())
     logger.setLevel(logging.INFO)
     logger.propagate = False
+    # Alembic's logging.config.fileConfig disables loggers that exist when migrations run in-process.
+    logger.disabled = False
     werkzeug_logger = logging.getLogger("werkzeug")
     if not any(isinstance(f, _StripQueryStrings) for f in werkzeug_logger.filters):
         werkzeug_logger.addFilter(_StripQueryStrings())

@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
@@ -54,9 +53,6 @@ def test_a_damaged_index_is_reported_and_served_from(seeded_app):
     assert sorted(result_links(client, "PEP")) == sorted(before)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "search: a process that already has the index open never notices the directory was damaged under it "
-    "(SearchIndex.ensure trusts _checked while the files exist), so later edits fail to apply until restart"))
 def test_edits_after_the_index_is_damaged_under_a_running_process_become_searchable(seeded_app):
     client = seeded_app.test_client()
     assert result_links(client, "PEP")
