@@ -9,6 +9,7 @@ from flask import session
 
 from config import BASE_DIR, DEV_SECRET_KEY, ProductionConfig, TestConfig
 from directory import create_app
+from directory.extensions import db
 from directory.security import CONTENT_SECURITY_POLICY
 from tests.conftest import make_app
 
@@ -63,20 +64,24 @@ def test_hsts_only_over_https(client):
 
 
 def test_forwarded_proto_is_ignored_unless_proxies_are_trusted(tmp_path, request):
-    untrusted = _app_like(request, tmp_path, TRUSTED_PROXIES=0)
-    with untrusted.app_context():
-        response = untrusted.test_client().get("/healthz", headers={"X-Forwarded-Proto": "https"})
+    response = _get_from_app_like(request, tmp_path, "/healthz", {"X-Forwarded-Proto": "https"},
+                                  TRUSTED_PROXIES=0)
     assert "Strict-Transport-Security" not in response.headers
 
-    trusted = _app_like(request, tmp_path, TRUSTED_PROXIES=1)
-    with trusted.app_context():
-        response = trusted.test_client().get("/healthz", headers={"X-Forwarded-Proto": "https"})
+    response = _get_from_app_like(request, tmp_path, "/healthz", {"X-Forwarded-Proto": "https"},
+                                  TRUSTED_PROXIES=1)
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
-def _app_like(request, tmp_path, **overrides):
-    app = request.getfixturevalue("app")
-    return make_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "index-x", **overrides)
+def _get_from_app_like(request, tmp_path, path, headers, **overrides):
+    """GET `path` from a new app on the test database, configured with `overrides`."""
+    app = make_app(request.getfixturevalue("app").config["SQLALCHEMY_DATABASE_URI"], tmp_path / "index-x",
+                   **overrides)
+    with app.app_context():
+        response = app.test_client().get(path, headers=headers)
+        db.session.remove()
+        db.engine.dispose()
+    return response
 
 
 class _Production(ProductionConfig):
