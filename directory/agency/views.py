@@ -2,7 +2,7 @@
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from wtforms import FieldList, FormField
+from wtforms import FieldList, FormField, SelectChoice
 
 from .. import moderation, revisions
 from ..models import RevisionStatus
@@ -96,7 +96,7 @@ def new_service():
         flash("You are not an editor of any organisation yet.", "error")
         return redirect(url_for("agency.dashboard"))
     form = NewServiceForm.from_snapshot(blank_snapshot(organisations[0].id), 0, 0)
-    form.organisation_id.choices = [(o.id, o.name) for o in organisations]
+    form.organisation_id.choices = [SelectChoice(o.id, o.name) for o in organisations]
     if form.is_submitted() and form.wants_more_rows:
         form.add_spares(extra_location=bool(form.add_location.data), extra_rows=bool(form.add_rows.data))
         return render_template("agency/edit.html", form=form, service=None, conflict=None)

@@ -61,7 +61,7 @@ def test_an_out_of_date_proposal_cannot_be_approved(app, world):
     closure = moderation.request_closure(
         world.service_a, "temporarily closed", world.editor_a, "Refurbishment", world.service_a.version
     )
-    # The closure withdrew the pending edit; a second edit is proposed alongside it, then the closure approved.
+    # The closure withdrew the pending edit; another edit is proposed beside it, then the closure approved.
     edit = _propose(world.service_a, world.editor_a, alert="New alert")
     moderation.approve(closure, world.admin)
     assert world.service_a.status == "temporarily closed"
