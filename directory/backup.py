@@ -133,6 +133,8 @@ def restore_backup(path) -> dict[str, int]:
                 conn.execute(table.insert(), decoded[start : start + _BATCH])
         if conn.dialect.name == "postgresql":
             _advance_sequences(conn)
+        # Planner statistics for the new rows; without them the first queries scan whole tables.
+        conn.exec_driver_sql("ANALYZE")
     db.session.remove()
     return {name: len(rows.get(name, [])) for name in header["counts"]}
 
