@@ -821,6 +821,9 @@ def _apply(p: Parsed, service: Service | None) -> int:
         created_org = 1
     if p.organization is not None:
         _set(org, p.organization)
+    if created_org:
+        # Locations refer to their organisation by column only, so the row must exist first.
+        db.session.flush()
         _remember(
             "organization",
             org.id,

@@ -291,7 +291,8 @@ def service_areas(service: Service, remainder: dict | None = None) -> list[dict]
 def attributes(service: Service, pathways=(), remainder: dict | None = None) -> list[dict]:
     """Return the service's taxonomy terms (types, audiences, routes, delivery, pathways) as attributes."""
     keyed = (remainder or {}).get("keyed", {})
-    linked = [(t.id, taxonomy_term(t)) for t in service.terms] + [(p.id, pathway_term(p)) for p in pathways]
+    terms = sorted(service.terms, key=lambda t: (t.taxonomy.code, t.position, t.code))
+    linked = [(t.id, taxonomy_term(t)) for t in terms] + [(p.id, pathway_term(p)) for p in pathways]
     return [
         merge(
             {"id": derived_id(service.id, "attribute", term_id), "link_type": "service"},
