@@ -134,6 +134,12 @@ def snapshot(service: Service) -> dict:
 def apply_snapshot(service: Service, data: dict, session=None) -> None:
     """Make the service's listing match a snapshot (approve or restore a revision)."""
     session = session or db.session
+    # The look-ups below must not flush a half-applied listing: it would be recorded as a revision.
+    with session.no_autoflush:
+        _apply(service, data, session)
+
+
+def _apply(service: Service, data: dict, session) -> None:
     for field in SERVICE_FIELDS:
         if field in data:
             setattr(service, field, data[field])

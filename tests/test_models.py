@@ -86,9 +86,13 @@ def test_restoring_a_snapshot_brings_back_the_old_listing(app, make):
     service.name = "New name"
     service.service_at_locations[0].schedules = []
     db.session.commit()
+    version_before, revisions_before = service.version, len(revisions.history(service))
     with revisions.recording(kind="restore", author_label="admin", reason="restore 1"):
         revisions.apply_snapshot(service, old)
         db.session.commit()
+    # One restore is one revision and one version step, never a half-applied listing in between.
+    assert len(revisions.history(service)) == revisions_before + 1
+    assert service.version == version_before + 1
     assert service.name == "Old name"
     assert revisions.snapshot(service) == old
     assert revisions.history(service)[0].kind == "restore"
