@@ -110,6 +110,8 @@ class View:
         self.leaves = []
         live = 0
         for reader, offset in self.reader.leaf_readers():
+            if reader.segment() is None:  # an empty index has one reader without segments
+                continue
             segid = reader.segment().segment_id()
             data = segment_cache.get(segid)
             if data is None:

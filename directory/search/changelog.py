@@ -52,7 +52,9 @@ class Position:
     def save(self, path) -> None:
         tmp = f"{path}.{os.getpid()}.tmp"
         with open(tmp, "w", encoding="utf-8") as f:
-            json.dump({"max_seq": self.max_seq, "gaps": self.gaps, "schema": self.schema, "build": self.build}, f)
+            json.dump(
+                {"max_seq": self.max_seq, "gaps": self.gaps, "schema": self.schema, "build": self.build}, f
+            )
         os.replace(tmp, path)
 
     def gap_count(self) -> int:
@@ -64,7 +66,10 @@ def pending(session, position: Position) -> list[tuple[int, str]]:
     wanted = [IndexChange.seq > position.max_seq]
     wanted += [and_(IndexChange.seq >= first, IndexChange.seq <= last) for first, last, _ in position.gaps]
     rows = session.execute(
-        select(IndexChange.seq, IndexChange.service_id).where(or_(*wanted)).order_by(IndexChange.seq).limit(BATCH)
+        select(IndexChange.seq, IndexChange.service_id)
+        .where(or_(*wanted))
+        .order_by(IndexChange.seq)
+        .limit(BATCH)
     ).all()
     return [(seq, service_id) for seq, service_id in rows]
 

@@ -148,7 +148,8 @@ def listing_from_service(service: Service) -> Listing:
         terms=[_Term(t.code, t.id, t.taxonomy.code) for t in service.terms],
         pathways={stage.pathway.slug for stage in service.pathway_stages if stage.pathway is not None},
         locations=[
-            _Place(loc.location_type, loc.borough_code, loc.latitude, loc.longitude) for loc in service.locations
+            _Place(loc.location_type, loc.borough_code, loc.latitude, loc.longitude)
+            for loc in service.locations
         ],
         catchment_boroughs=[_Borough(b.ons_code) for b in service.catchment_boroughs],
         schedules=[(s.weekday, s.opens_at, s.closes_at) for sal in service.service_at_locations
@@ -164,7 +165,9 @@ def listings_from_rows(session, ids: list[str]) -> dict[str, Listing]:
         .join(Organisation, Organisation.id == Service.organisation_id)
         .where(Service.id.in_(ids))
     ).all()
-    found = {r[0]: Listing(r[0], r[1] or "", r[2] or "", r[3] or "", r[4] or "", r[5] or "", r[6]) for r in rows}
+    found = {
+        r[0]: Listing(r[0], r[1] or "", r[2] or "", r[3] or "", r[4] or "", r[5] or "", r[6]) for r in rows
+    }
     for service_id, code, term_id, vocabulary in session.execute(
         select(service_terms.c.service_id, TaxonomyTerm.code, TaxonomyTerm.id, Taxonomy.code)
         .join(TaxonomyTerm, TaxonomyTerm.id == service_terms.c.taxonomy_term_id)
@@ -229,7 +232,9 @@ def services_by_id(session, ids, indexed_only=True, for_index=True) -> dict[str,
     found = {}
     ids = list(ids)
     for start in range(0, len(ids), 500):
-        query = select(Service).where(Service.id.in_(ids[start : start + 500])).options(*load_options(for_index))
+        query = (
+            select(Service).where(Service.id.in_(ids[start : start + 500])).options(*load_options(for_index))
+        )
         if indexed_only:
             query = query.where(Service.is_published.is_(True), Service.status == "active")
         found.update((s.id, s) for s in session.scalars(query))

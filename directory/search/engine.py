@@ -259,7 +259,8 @@ def _positive_int(value, name, default):
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise SearchInputError(name, f"{name.replace('_', ' ').capitalize()} must be a whole number.") from None
+        label = name.replace("_", " ").capitalize()
+        raise SearchInputError(name, f"{label} must be a whole number.") from None
     if number < 1:
         raise SearchInputError(name, f"{name.replace('_', ' ').capitalize()} must be 1 or more.")
     return number
@@ -407,7 +408,7 @@ def _scoring_terms(parsed: query.ParsedText):
                 yield name, s, boost * factor
 
 
-def _order(view, criteria, parsed, matched: int, abouts) -> tuple[list[int], dict[int, float], dict[int, float], str]:
+def _order(view, criteria, parsed, matched: int, abouts) -> tuple[list[int], dict, dict, str]:
     """Return the page's document numbers in order, their scores and approximate distances."""
     docnums = bitsets.to_ids(matched)
     sort = criteria.sort

@@ -8,15 +8,15 @@ index's generation changes.
 """
 
 import errno
-import gc
 import fcntl
+import gc
 import logging
 import os
 import shutil
 import threading
 import time
 import warnings
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -76,7 +76,8 @@ class SearchIndex:
         self._segments: dict = {}
         self._checked = False  # the directory was found healthy (or rebuilt) by this process
         self._pid = os.getpid()
-        self.pending = False  # a commit happened here before the index was opened
+        # Catch up with the change log on first use: other processes may have moved it on.
+        self.pending = True
         self.last_sync_at: float | None = None
 
     # -- paths and locks -------------------------------------------------------------------------
@@ -90,6 +91,7 @@ class SearchIndex:
             self._pid = os.getpid()
             self._searcher, self._view, self._segments = None, None, {}
             self._read_lock, self._write_lock = threading.RLock(), threading.Lock()
+            self.pending = True
 
     @contextmanager
     def writing(self, timeout: float):
@@ -218,14 +220,10 @@ class SearchIndex:
             if os.path.isdir(path):
                 shutil.rmtree(path, ignore_errors=True)
             else:
-                try:
+                with suppress(FileNotFoundError):
                     os.remove(path)
-                except FileNotFoundError:
-                    pass
-        try:
+        with suppress(FileNotFoundError):
             os.remove(self._path(STATE_FILE))
-        except FileNotFoundError:
-            pass
 
     # -- following the change log ----------------------------------------------------------------
 
@@ -299,8 +297,9 @@ class SearchIndex:
     # -- reading ---------------------------------------------------------------------------------
 
     def _invalidate(self) -> None:
-        with self._read_lock:
-            self._view = None
+        # No lock: a writer holding the write lock must never wait for a reader (who may be waiting
+        # for the write lock to rebuild). Readers keep the view they hold; the next one rebuilds it.
+        self._view = None
 
     @contextmanager
     def reading(self):
@@ -349,10 +348,8 @@ class SearchIndex:
 
     def _close(self) -> None:
         if self._searcher is not None:
-            try:
+            with suppress(Exception):  # closing a broken searcher may fail; we drop it anyway
                 self._searcher.close()
-            except Exception:  # noqa: S110  (closing a broken searcher may fail; we drop it anyway)
-                pass
         self._searcher, self._view, self._segments = None, None, {}
 
     def close(self) -> None:

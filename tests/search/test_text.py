@@ -86,7 +86,8 @@ def test_when_no_listing_has_every_word_some_words_still_find(app, make):
 
 
 def test_snippets_highlight_matches_and_escape_listing_text(app, make):
-    make.service(name="Clinic", description="<b>Bold</b> claims & PEP within 72 hours <script>alert(1)</script>")
+    make.service(name="Clinic",
+                 description="<b>Bold</b> claims & PEP within 72 hours <script>alert(1)</script>")
     hit = search.search(search.SearchRequest(text="post-exposure prophylaxis")).hits[0]
     assert isinstance(hit.snippet, Markup)
     assert "<mark>PEP</mark>" in hit.snippet
@@ -98,7 +99,8 @@ NASTY = [
     '"', "'", '"unclosed quote', "(((", ")", "[a-z]", "{}", "AND", "OR", "NOT", "AND OR NOT", "a AND NOT b",
     "A&E", "&", "&&&", "*", "?", "~", "^2", "name:chemsex", "title:", "\\", "/", "%", "_", "--",
     "'; DROP TABLE service; --", "1' OR '1'='1", "SELECT * FROM user", "<script>alert(1)</script>",
-    "\x00", "\n\t", "🙂 chemsex 🏳️‍🌈", "ℌ𝔢𝔩𝔭", "İstanbul", "x" * 1000, "chemsex " * 200, "a b c d e f g h i j " * 40,
+    "\x00", "\n\t", "🙂 chemsex 🏳️‍🌈", "ℌ𝔢𝔩𝔭", "İstanbul", "x" * 1000, "chemsex " * 200,
+    "a b c d e f g h i j " * 40,
     "   ", "", "-", "+chemsex -clinic", "chem*", "chemsex~2", '"party and play"',
 ]
 
