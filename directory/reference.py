@@ -1,6 +1,7 @@
 """Load the reference data every installation needs: boroughs and taxonomies."""
 
 import json
+import uuid
 from pathlib import Path
 
 from sqlalchemy import select
@@ -10,6 +11,16 @@ from .extensions import db
 from .models import Borough, Taxonomy, TaxonomyTerm
 
 TAXONOMIES_FILE = Path(__file__).parent / "data" / "taxonomies.json"
+# Taxonomy ids are derived from codes, so every installation publishes the same ids in its open data.
+_ID_NAMESPACE = uuid.UUID("6f1c2a4e-2d1b-4c1e-9a51-3c8e0d7b5a10")
+
+
+def taxonomy_id(code: str) -> str:
+    return str(uuid.uuid5(_ID_NAMESPACE, f"taxonomy:{code}"))
+
+
+def taxonomy_term_id(taxonomy_code: str, code: str) -> str:
+    return str(uuid.uuid5(_ID_NAMESPACE, f"term:{taxonomy_code}:{code}"))
 
 
 def load_reference_data() -> dict[str, int]:
@@ -27,14 +38,16 @@ def load_reference_data() -> dict[str, int]:
     for t in spec["taxonomies"]:
         taxonomy = db.session.scalar(select(Taxonomy).where(Taxonomy.code == t["code"]))
         if taxonomy is None:
-            taxonomy = Taxonomy(code=t["code"])
+            taxonomy = Taxonomy(id=taxonomy_id(t["code"]), code=t["code"])
             db.session.add(taxonomy)
         taxonomy.name = t["name"]
         taxonomy.description = t.get("description", "")
         taxonomy.version = "1"
         existing = {term.code: term for term in taxonomy.terms}
         for position, term_spec in enumerate(t["terms"]):
-            term = existing.get(term_spec["code"]) or TaxonomyTerm(code=term_spec["code"], taxonomy=taxonomy)
+            term = existing.get(term_spec["code"]) or TaxonomyTerm(
+                id=taxonomy_term_id(t["code"], term_spec["code"]), code=term_spec["code"], taxonomy=taxonomy
+            )
             term.name = term_spec["name"]
             term.description = term_spec.get("description", "")
             term.position = position

@@ -36,3 +36,12 @@ def test_loading_reference_data_twice_changes_nothing(app):
     after = (db.session.scalar(select(func.count(Borough.ons_code))),
              db.session.scalar(select(func.count(TaxonomyTerm.id))))
     assert before == after
+
+
+def test_taxonomy_ids_are_the_same_on_every_installation(app):
+    from directory.reference import taxonomy_term_id, term
+
+    lgbtq = term("audience", "lgbtq")
+    assert lgbtq.id == taxonomy_term_id("audience", "lgbtq")
+    # A fixed value: changing the derivation would change every published id.
+    assert lgbtq.id == "87b74592-bdcf-59af-8436-1573a63e52d1"
