@@ -232,12 +232,11 @@ def services_by_id(session, ids, indexed_only=True, for_index=True) -> dict[str,
     found = {}
     ids = list(ids)
     for start in range(0, len(ids), 500):
-        query = (
-            select(Service).where(Service.id.in_(ids[start : start + 500])).options(*load_options(for_index))
-        )
-        if indexed_only:
-            query = query.where(Service.is_published.is_(True), Service.status == "active")
-        found.update((s.id, s) for s in session.scalars(query))
+        batch = ids[start : start + 500]
+        query = select(Service).where(Service.id.in_(batch)).options(*load_options(for_index))
+        # Checked here, not in SQL: with those conditions in the WHERE clause SQLite's planner picks the
+        # (is_published, status) index and scans every published listing instead of the primary key.
+        found.update((s.id, s) for s in session.scalars(query) if not indexed_only or is_indexed(s))
     return found
 
 

@@ -270,11 +270,14 @@ class SearchIndex:
         return changed
 
     def _apply(self, session, service_ids: set[str]) -> int:
-        shown = session.scalars(
-            select(Service.id).where(
-                Service.id.in_(service_ids), Service.is_published.is_(True), Service.status == "active"
+        # Filtered here, not in SQL, so the primary key is used (see documents.services_by_id).
+        shown = [
+            service_id
+            for service_id, published, status in session.execute(
+                select(Service.id, Service.is_published, Service.status).where(Service.id.in_(service_ids))
             )
-        ).all()
+            if published and status == "active"
+        ]
         listings = documents.listings_from_rows(session, list(shown))
         ix = whoosh_index.open_dir(self.directory)
         try:
