@@ -366,7 +366,7 @@ def editor_loop(app, admin_id, editor_id, org_id, deadline, every, edits, proble
                 problems.append(f"edit {n}: {type(exc).__name__}: {exc}")
             finally:
                 db.session.remove()
-            time.sleep(max(0.0, every - (time.monotonic() - tick)))
+            time.sleep(max(0.0, min(every - (time.monotonic() - tick), deadline - time.monotonic())))
 
 
 def verify_edits(app, port: int, edits, wait_seconds: float = 15) -> tuple[list, list]:
@@ -396,6 +396,7 @@ def percentile(values: list[float], pct: float) -> float:
 
 def main():
     args = parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
     workdir = Path(tempfile.mkdtemp(prefix="directory-load-"))
     index_dir = workdir / "search-index"
     database_url, drop_database = throwaway_database(args, workdir)
