@@ -20,7 +20,8 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime, time as dtime
+from datetime import UTC, datetime
+from datetime import time as dtime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -99,7 +100,10 @@ def timed(fn, repeat):
         wall.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - started_cpu) * 1000)
         index.append(result.timings["index"])
-    return [f(values) for values in (index, wall, cpu) for f in (statistics.median, lambda v: percentile(v, 95))]
+    def p95(values):
+        return percentile(values, 95)
+
+    return [f(values) for values in (index, wall, cpu) for f in (statistics.median, p95)]
 
 
 def make_app(workdir):
@@ -164,8 +168,8 @@ def generate(size, rng):
         codes = [("service-type", t) for t in types]
         codes += [("audience", a) for a in rng.sample(["everyone", "lgbtq", "gay-bi-msm", "trans-non-binary",
                                                         "young-people"], rng.randint(1, 2))]
-        codes += [("referral-route", r) for r in rng.sample(["self-referral", "walk-in", "professional-referral",
-                                                              "gp-referral", "online-booking"], rng.randint(1, 2))]
+        routes = ["self-referral", "walk-in", "professional-referral", "gp-referral", "online-booking"]
+        codes += [("referral-route", r) for r in rng.sample(routes, rng.randint(1, 2))]
         codes += [("delivery", "phone")] if remote else [("delivery", "in-person")]
         attributes += [{"service_id": service_id, "taxonomy_term_id": terms[c]} for c in codes]
         if catchment == "boroughs":
@@ -183,7 +187,8 @@ def generate(size, rng):
                      "hours_note": "", "position": 0})
         for weekday, opens, closes in rng.choice(timetables):
             schedules.append({"id": str(uuid.uuid4()), "service_at_location_id": sal_id, "weekday": weekday,
-                              "opens_at": dtime.fromisoformat(opens), "closes_at": dtime.fromisoformat(closes),
+                              "opens_at": dtime.fromisoformat(opens),
+                              "closes_at": dtime.fromisoformat(closes),
                               "note": ""})
         if stages and rng.random() < 0.2:
             stage_rows.append({"stage_id": rng.choice(stages), "service_id": service_id})
@@ -209,11 +214,13 @@ def bench_size(size, repeat):
             build, build_cpu = time.perf_counter() - started, time.process_time() - started_cpu
             index_mb = sum(f.stat().st_size for f in (workdir / "search-index").iterdir()) / 1e6
             print(f"\n== {count:,} listings (generated in {generated:.1f}s) ==")
-            print(f"full reindex: {build:.1f}s wall, {build_cpu:.1f}s CPU ({count / build_cpu:,.0f} listings/CPU-s), "
+            print(f"full reindex: {build:.1f}s wall, {build_cpu:.1f}s CPU "
+                  f"({count / build_cpu:,.0f} listings/CPU-s), "
                   f"index {index_mb:.0f} MB")
             started = time.perf_counter()
             search.search(search.SearchRequest(text="chemsex", borough="lambeth"))
-            print(f"first search after (re)start (opens index, builds caches): {(time.perf_counter() - started) * 1000:.0f} ms")
+            first = (time.perf_counter() - started) * 1000
+            print(f"first search after (re)start (opens index, builds caches): {first:.0f} ms")
 
             def run(request_for):
                 return timed(lambda i: search.search(request_for(i)), repeat)
@@ -240,7 +247,8 @@ def bench_size(size, repeat):
             for label, request_for in cases:
                 run(request_for)  # warm the per-term caches for this query mix once
                 figures = run(request_for)
-                print(f"{label:30s} index {figures[0]:5.1f} / {figures[1]:5.1f} | whole call {figures[2]:5.1f} / "
+                print(f"{label:30s} index {figures[0]:5.1f} / {figures[1]:5.1f} | "
+                      f"whole call {figures[2]:5.1f} / "
                       f"{figures[3]:5.1f} | CPU {figures[4]:5.1f} / {figures[5]:5.1f}   (ms, median / p95)")
             print(f"commit-to-searchable: {commit_to_searchable(rng):.0f} ms (median of 10 edits)")
     finally:
