@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 0e97c5393f6e
+Revision ID: 0d3920c614c0
 Revises: 
-Create Date: 2026-11-22 18:12:06.097915
+Create Date: 2026-11-22 19:50:40.192413
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0e97c5393f6e'
+revision = '0d3920c614c0'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -38,6 +38,13 @@ def upgrade():
     with op.batch_alter_table('index_change', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_index_change_service_id'), ['service_id'], unique=False)
 
+    op.create_table('interchange_record',
+    sa.Column('entity_type', sa.String(length=20), nullable=False),
+    sa.Column('entity_id', sa.String(length=36), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('imported_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('entity_type', 'entity_id', name=op.f('pk_interchange_record'))
+    )
     op.create_table('organisation',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -67,6 +74,17 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_taxonomy')),
     sa.UniqueConstraint('code', name=op.f('uq_taxonomy_code'))
     )
+    op.create_table('unmet_search',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('borough', sa.String(length=40), nullable=False),
+    sa.Column('filters', sa.String(length=300), nullable=False),
+    sa.Column('term', sa.String(length=100), nullable=False),
+    sa.Column('bucket', sa.String(length=4), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.CheckConstraint("bucket IN ('zero', 'few')", name=op.f('ck_unmet_search_bucket_known')),
+    sa.CheckConstraint('count >= 0', name=op.f('ck_unmet_search_count_positive')),
+    sa.PrimaryKeyConstraint('day', 'borough', 'filters', 'term', 'bucket', name=op.f('pk_unmet_search'))
+    )
     op.create_table('user',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -93,6 +111,7 @@ def upgrade():
     )
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_event_action'), ['action'], unique=False)
+        batch_op.create_index('ix_audit_event_action_created', ['action', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_created_at'), ['created_at'], unique=False)
 
     op.create_table('invitation',
@@ -202,6 +221,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_service_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index('ix_service_published_status', ['is_published', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_service_verified_at'), ['verified_at'], unique=False)
+        batch_op.create_index('ix_service_visible_name', ['is_published', 'status', 'name'], unique=False)
 
     op.create_table('taxonomy_term',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -259,6 +279,7 @@ def upgrade():
     with op.batch_alter_table('problem_report', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_problem_report_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_problem_report_service_id'), ['service_id'], unique=False)
+        batch_op.create_index('ix_problem_report_status_created', ['status', 'created_at'], unique=False)
 
     op.create_table('revision',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -363,6 +384,7 @@ def downgrade():
 
     op.drop_table('revision')
     with op.batch_alter_table('problem_report', schema=None) as batch_op:
+        batch_op.drop_index('ix_problem_report_status_created')
         batch_op.drop_index(batch_op.f('ix_problem_report_service_id'))
         batch_op.drop_index(batch_op.f('ix_problem_report_created_at'))
 
@@ -380,6 +402,7 @@ def downgrade():
 
     op.drop_table('taxonomy_term')
     with op.batch_alter_table('service', schema=None) as batch_op:
+        batch_op.drop_index('ix_service_visible_name')
         batch_op.drop_index(batch_op.f('ix_service_verified_at'))
         batch_op.drop_index('ix_service_published_status')
         batch_op.drop_index(batch_op.f('ix_service_organisation_id'))
@@ -405,13 +428,16 @@ def downgrade():
     op.drop_table('invitation')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_event_created_at'))
+        batch_op.drop_index('ix_audit_event_action_created')
         batch_op.drop_index(batch_op.f('ix_audit_event_action'))
 
     op.drop_table('audit_event')
     op.drop_table('user')
+    op.drop_table('unmet_search')
     op.drop_table('taxonomy')
     op.drop_table('pathway')
     op.drop_table('organisation')
+    op.drop_table('interchange_record')
     with op.batch_alter_table('index_change', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_index_change_service_id'))
 
