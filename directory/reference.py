@@ -2,6 +2,7 @@
 
 import json
 import uuid
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import select
@@ -48,6 +49,9 @@ def load_reference_data() -> dict[str, int]:
             term = existing.get(term_spec["code"]) or TaxonomyTerm(
                 id=taxonomy_term_id(t["code"], term_spec["code"]), code=term_spec["code"], taxonomy=taxonomy
             )
+            existing[term.code] = term
+            parent = existing.get(term_spec.get("parent", ""))
+            term.parent_id = parent.id if parent is not None else None
             term.name = term_spec["name"]
             term.description = term_spec.get("description", "")
             term.position = position
@@ -57,6 +61,28 @@ def load_reference_data() -> dict[str, int]:
         "boroughs": db.session.query(Borough).count(),
         "taxonomy_terms": db.session.query(TaxonomyTerm).count(),
     }
+
+
+@cache
+def _parents() -> dict[tuple[str, str], str]:
+    spec = json.loads(TAXONOMIES_FILE.read_text(encoding="utf-8"))
+    return {
+        (t["code"], term["code"]): term["parent"]
+        for t in spec["taxonomies"]
+        for term in t["terms"]
+        if term.get("parent")
+    }
+
+
+def with_implied(vocabulary: str, codes) -> set[str]:
+    """Return the codes plus the terms they imply ("walk-in" implies "self-referral")."""
+    result = set(codes)
+    for code in codes:
+        parent = _parents().get((vocabulary, code))
+        while parent and parent not in result:
+            result.add(parent)
+            parent = _parents().get((vocabulary, parent))
+    return result
 
 
 def term(vocabulary: str, code: str) -> TaxonomyTerm | None:

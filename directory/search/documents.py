@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from whoosh import columns, fields
 from whoosh.analysis import SpaceSeparatedTokenizer
 
-from .. import catchment, hours
+from .. import catchment, hours, reference
 from ..models import (
     Location,
     Organisation,
@@ -36,7 +36,7 @@ from ..models import (
 from . import text
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6  # 6: implied referral routes; open-access services usable from every borough
 
 # Query-time weights: a word in the name counts for more than one in the description.
 TEXT_FIELDS = {"name": 4.0, "organisation": 2.0, "description": 1.0}
@@ -255,7 +255,9 @@ def document(listing: Listing | Service) -> dict:
         c for name, value in sources.items() for c in text.concept_tokens(value, CONCEPT_REPEAT[name])
     )
     for dimension, vocabulary in FILTER_FIELDS.items():
-        doc[dimension] = " ".join(sorted(t.code for t in listing.terms if t.vocabulary == vocabulary))
+        codes = {t.code for t in listing.terms if t.vocabulary == vocabulary}
+        # A walk-in service takes self-referrals: filters and facets count the implied terms too.
+        doc[dimension] = " ".join(sorted(reference.with_implied(vocabulary, codes)))
     doc.update(
         id=listing.id,
         pathway=" ".join(sorted(listing.pathways)),
