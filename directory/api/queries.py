@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import exists, select
 
-from .. import geo, oruk
+from .. import geo, oruk, search, unmet_need
 from ..extensions import db
 from ..models import (
     Location,
@@ -32,10 +32,6 @@ SEARCH_FIELDS = {
     "referral_routes": "referral_route",
     "audiences": "audience",
 }
-
-
-class SearchUnavailable(RuntimeError):
-    """The search module is not installed on this node."""
 
 
 @dataclass
@@ -139,12 +135,7 @@ def _on_pathway(pathway_condition):
 
 
 def _search(query: ServiceQuery) -> list[str]:
-    from .. import search as search_module
-
-    run = getattr(search_module, "search", None)
-    if run is None:
-        raise SearchUnavailable("Search is not available on this server yet.")
-    request = search_module.SearchRequest(
+    request = search.SearchRequest(
         text=query.text,
         borough=query.borough or None,
         service_types=query.service_types,
@@ -160,8 +151,9 @@ def _search(query: ServiceQuery) -> list[str]:
         per_page=None,
     )
     try:
-        result = run(request)
-    except search_module.SearchInputError as exc:
+        result = search.search(request)
+    except search.SearchInputError as exc:
         field = getattr(exc, "field", "") or "text"
         raise BadParameter(SEARCH_FIELDS.get(field, field), getattr(exc, "message", "") or str(exc)) from None
+    unmet_need.record(request, result.total)  # anonymous day/borough/filters/words counts only
     return [hit.service.id for hit in result.hits]

@@ -22,11 +22,6 @@ def bad_parameter(exc: params.BadParameter):
     return error_response(400, "Bad Request", exc.message, parameter=exc.parameter)
 
 
-@bp.errorhandler(queries.SearchUnavailable)
-def search_unavailable(exc):
-    return error_response(503, "Service Unavailable", str(exc))
-
-
 @bp.get("/")
 def api_details():
     """Say which version and profile of Open Referral this API speaks."""

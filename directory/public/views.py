@@ -242,9 +242,7 @@ def about():
 @bp.get("/privacy")
 def privacy():
     """Say what the site stores and what it never does."""
-    return render_template("public/privacy.html",
-                           retention_days=current_app.config["INSIGHTS_RETENTION_DAYS"],
-                           min_count=current_app.config["INSIGHTS_MIN_COUNT"])
+    return render_template("public/privacy.html")
 
 
 @bp.get("/list")

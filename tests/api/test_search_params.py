@@ -84,3 +84,15 @@ def test_bad_postcode_is_a_400_naming_postcode(api):
         response = api.get(f"{API}/services", query_string={"postcode": value})
         assert response.status_code == 400
         assert response.get_json()["parameter"] == "postcode"
+
+
+def test_an_api_search_that_finds_nothing_is_counted_anonymously(app, client):
+    from sqlalchemy import select
+
+    from directory.extensions import db
+    from directory.models.insights import UnmetSearch
+
+    response = client.get("/api/v1/services?search=zzqxv+kplmw&borough=lambeth")
+    assert response.status_code == 200 and response.get_json()["total_items"] == 0
+    rows = db.session.scalars(select(UnmetSearch)).all()
+    assert [(r.borough, r.bucket, r.count) for r in rows] == [("lambeth", "zero", 1)]

@@ -120,9 +120,12 @@ def test_privacy_page_says_what_is_and_is_not_stored(seeded_client):
     assert "No third-party requests" in body
     assert "No cookies while you search" in body
     assert "never sent to or stored on our server" in body
-    assert "stores no IP address, no session" in body
-    assert "the day (not the time), the borough chosen" in body
-    assert "at least 5 searches" in body
+    # The unmet-need counts, described by the insights note the privacy page includes.
+    assert "no IP address, no cookie or session" in body
+    assert "the day (not the time)" in body
+    assert "the postcode itself is not kept" in body
+    assert "at least 5 searches used the same words" in body
+    assert "older than 365 days are deleted" in body
 
 
 @pytest.mark.parametrize("url", ["/services/00000000-0000-0000-0000-000000000000", "/pathways/nope"])
