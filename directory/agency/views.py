@@ -4,7 +4,7 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import FieldList, FormField, SelectChoice
 
-from .. import moderation, revisions
+from .. import coverage, moderation, revisions
 from ..models import RevisionStatus
 from ..permissions import (
     agency_member_required,
@@ -27,6 +27,10 @@ def dashboard():
         states=states,
         organisations=editable_organisations(current_user) if not current_user.is_admin else [],
         stale_after_days=_stale_days(),
+        # Admins see every organisation's freshness under Insights; an editor sees their own here.
+        freshness=(
+            None if current_user.is_admin else coverage.freshness_for_organisations(current_user.organisation_ids)
+        ),
     )
 
 

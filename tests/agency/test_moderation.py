@@ -211,3 +211,17 @@ def test_a_member_of_two_agencies_edits_both(app, make, world):
     text = client.get("/agency/").get_data(as_text=True)
     assert "A&#39;s clinic" in text and "B&#39;s clinic" in text
     assert client.get(f"/agency/services/{world.service_b.id}/edit").status_code == 200
+
+
+def test_an_editors_dashboard_shows_how_fresh_their_own_listings_are(client, world):
+    world.service_a.verified_at = utcnow() - timedelta(days=3)
+    db.session.commit()
+    signed_in(client, world.editor_b)
+    soup = page(client.get("/agency/"))
+    summary = soup.select_one("section.freshness-summary")
+    assert summary is not None
+    # Only Agency B's listing counts: never verified, so 0% fresh and it is the stalest.
+    assert "0%" in summary.select_one(".summary").get_text()
+    stalest = [th.get_text(strip=True) for th in summary.select(".stalest-table tbody th")]
+    assert stalest == ["B's clinic"]
+    assert "A's clinic" not in summary.get_text()
