@@ -28,8 +28,8 @@ def dashboard():
         organisations=editable_organisations(current_user) if not current_user.is_admin else [],
         stale_after_days=_stale_days(),
         # Admins see every organisation's freshness under Insights; an editor sees their own here.
-        freshness=(
-            None if current_user.is_admin else coverage.freshness_for_organisations(current_user.organisation_ids)
+        freshness=None if current_user.is_admin else coverage.freshness_for_organisations(
+            current_user.organisation_ids
         ),
     )
 
