@@ -10,7 +10,7 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
 # Only ever used outside production: ProductionConfig refuses to start with it.
-DEV_SECRET_KEY = "dev-only-not-secret"
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105  (a known value, refused in production)
 
 
 def _bool(name, default=False):
@@ -40,7 +40,8 @@ class Config:
     SEARCH_POLL_SECONDS = float(os.environ.get("SEARCH_POLL_SECONDS", "2"))
 
     WTF_CSRF_ENABLED = True
-    WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session: forms left open on a ward PC still work
+    # A token lives as long as the session: forms left open on a ward PC still work.
+    WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
@@ -79,7 +80,7 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
-    SECRET_KEY = "test-secret-key"
+    SECRET_KEY = "test-secret-key"  # noqa: S105  (tests only)
     SQLALCHEMY_DATABASE_URI = "sqlite://"  # replaced per test by the fixtures
     SQLALCHEMY_ENGINE_OPTIONS = {}
     WTF_CSRF_ENABLED = False

@@ -55,8 +55,10 @@ def register_security(app):
 
 
 def register_extensions(app):
-    from . import models  # noqa: F401  (registers the mappers before anything queries)
-    from . import revisions  # noqa: F401  (installs the revision listener)
+    from . import (
+        models,  # noqa: F401  (registers the mappers before anything queries)
+        revisions,  # noqa: F401  (installs the revision listener)
+    )
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)

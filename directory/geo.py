@@ -86,7 +86,8 @@ def parse_postcode(text: str) -> ParsedPostcode:
     if _OUTCODE.match(compact):
         return ParsedPostcode(compact, None, None)
     raise MalformedPostcode(
-        f"“{text.strip()[:20]}” is not a UK postcode. Try a full postcode like SW9 8BS or the first part, like SW9."
+        f"“{text.strip()[:20]}” is not a UK postcode. "
+        "Try a full postcode like SW9 8BS or the first part, like SW9."
     )
 
 

@@ -204,7 +204,8 @@ def _service_at_location(session, service, position, loc) -> ServiceAtLocation:
     sal.position = position
     sal.hours_note = loc.get("hours_note", "")
     wanted = [
-        (s["weekday"], time.fromisoformat(s["opens_at"]), time.fromisoformat(s["closes_at"]), s.get("note", ""))
+        (s["weekday"], time.fromisoformat(s["opens_at"]), time.fromisoformat(s["closes_at"]),
+         s.get("note", ""))
         for s in loc.get("schedules", [])
     ]
     current = [(s.weekday, s.opens_at, s.closes_at, s.note) for s in sal.schedules]
@@ -240,7 +241,9 @@ def _assign_ids(session: Session) -> None:
             continue
         _fill_defaults(obj)
         column = type(obj).__table__.columns.get("id")
-        if column is not None and obj.id is None and column.default is not None and column.default.is_callable:
+        if column is None or obj.id is not None or column.default is None:
+            continue
+        if column.default.is_callable:
             obj.id = new_id()
 
 
@@ -277,9 +280,8 @@ def _searchable_neighbours(session: Session) -> set[str]:
     """Ids of services whose search text changed through another row (organisation, pathway)."""
     ids: set[str] = set()
     for obj in session.dirty:
-        if isinstance(obj, Organisation) and session.is_modified(obj, include_collections=False):
-            ids.update(s.id for s in obj.services)
-        elif isinstance(obj, PathwayStage):
+        renamed = isinstance(obj, Organisation) and session.is_modified(obj, include_collections=False)
+        if renamed or isinstance(obj, PathwayStage):
             ids.update(s.id for s in obj.services)
     for obj in session.new:
         if isinstance(obj, PathwayStage):
@@ -289,8 +291,9 @@ def _searchable_neighbours(session: Session) -> set[str]:
 
 @event.listens_for(Session, "before_flush")
 def _record_revisions(session: Session, flush_context, instances):
-    if not any(isinstance(o, Service | ServiceAtLocation | Schedule | Location | Phone | Organisation
-                          | PathwayStage) for o in list(session.new) + list(session.dirty) + list(session.deleted)):
+    listing_types = Service | ServiceAtLocation | Schedule | Location | Phone | Organisation | PathwayStage
+    changed = list(session.new) + list(session.dirty) + list(session.deleted)
+    if not any(isinstance(o, listing_types) for o in changed):
         return
     context = session.info.get(_CONTEXT_KEY) or {"kind": "system", "author_id": None,
                                                  "author_label": "system", "reason": ""}

@@ -31,7 +31,9 @@ def test_postcode_spanning_boroughs_lists_each_largest_first():
     assert len(place.borough_codes) >= 2
 
 
-@pytest.mark.parametrize("text", ["", "hello", "12345", "SW9 8BSX", "A&E", "'; DROP TABLE service;--", "x" * 500])
+@pytest.mark.parametrize(
+    "text", ["", "hello", "12345", "SW9 8BSX", "A&E", "'; DROP TABLE service;--", "x" * 500]
+)
 def test_malformed_postcode_says_so(text):
     with pytest.raises(geo.MalformedPostcode) as err:
         geo.lookup(text)

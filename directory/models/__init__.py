@@ -2,8 +2,8 @@
 
 from .accounts import Invitation, Membership, User
 from .changelog import IndexChange
-from .interchange import InterchangeRecord
 from .insights import UnmetSearch
+from .interchange import InterchangeRecord
 from .listings import (
     CONFIDENCE_LEVELS,
     LOCATION_TYPES,
