@@ -1,8 +1,9 @@
 """Can a resident of a borough use a service? One answer for search, pages, API and coverage.
 
 A resident of X can use: services located in X (unless restricted to other boroughs' residents),
-services whose catchment names X, and London-wide, national and remote (phone, online, postal)
-services. A service restricted to other boroughs' residents is not usable, wherever it is.
+services whose catchment names X, London-wide, national and remote (phone, online, postal) services,
+and open-access services wherever they are (anyone may walk into a sexual health clinic or A&E).
+A service restricted to other boroughs' residents is not usable, wherever it is.
 """
 
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ NAMED = "named"
 LONDON_WIDE = "london"
 NATIONAL = "national"
 REMOTE = "remote"
+OPEN_ACCESS = "open_access"
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ def usable_by(service: Service, borough_code: str, borough_name: str = "") -> Us
         return Usable(NATIONAL, "national")
     if is_remote(service):
         return Usable(REMOTE, "phone/online")
-    return None
+    return Usable(OPEN_ACCESS, "open to anyone")
 
 
 def resident_tokens(service: Service) -> set[str]:
@@ -65,10 +67,8 @@ def resident_tokens(service: Service) -> set[str]:
     """
     if service.catchment == Catchment.BOROUGHS:
         return {b.ons_code for b in service.catchment_boroughs}
-    tokens = located_in(service)
-    if service.catchment in (Catchment.LONDON, Catchment.NATIONAL) or is_remote(service):
-        tokens.add(EVERYWHERE)
-    return tokens
+    # Located-in codes are kept beside EVERYWHERE: coverage and "why" labels still tell local from not.
+    return located_in(service) | {EVERYWHERE}
 
 
 def describe(service: Service) -> str:

@@ -42,8 +42,9 @@ def search_request():
 def catchment_cases(make):
     """Services covering each catchment case; the expected counts are worked out by hand in the tests."""
     return {
-        # Located in Lambeth, open access: Lambeth residents only.
+        # Located in Lambeth and kept for Lambeth residents: Lambeth only.
         "located": make.service(name="Lambeth drug service", borough_slug="lambeth",
+                                catchment=Catchment.BOROUGHS, catchment_boroughs=("lambeth",),
                                 types=("drug-alcohol-treatment",)),
         # Located in Lambeth but kept for Southwark residents: Southwark only.
         "restricted": make.service(name="Southwark-only service in Lambeth", borough_slug="lambeth",
@@ -64,10 +65,14 @@ def catchment_cases(make):
         # Remote (online/phone only), open access: every borough.
         "remote": make.service(name="Online counselling", location_type="virtual",
                                delivery=("online", "phone"), types=("counselling",)),
-        # Two types, located in Southwark: counts once in each type.
+        # Two types, in Southwark and kept for its residents: counts once in each type, Southwark only.
         "two_types": make.service(name="Southwark sexual health clinic", borough_slug="southwark",
+                                  catchment=Catchment.BOROUGHS, catchment_boroughs=("southwark",),
                                   types=("sexual-health", "hiv-hepatitis-testing")),
-        # Not counted: unpublished, temporarily closed.
+        # Open access, located in Westminster: anyone may walk in, so every borough.
+        "open_access": make.service(name="Westminster A&E", borough_slug="westminster",
+                                    types=("emergency-care",)),
+        # Not counted anywhere (though open access): unpublished, temporarily closed.
         "unpublished": make.service(name="Unpublished Lambeth service", borough_slug="lambeth",
                                     types=("drug-alcohol-treatment",), is_published=False),
         "closed": make.service(name="Closed Lambeth service", borough_slug="lambeth",

@@ -7,7 +7,7 @@ from sqlalchemy import event
 
 from directory import coverage
 from directory.extensions import db
-from directory.models import Pathway, PathwayStage
+from directory.models import Catchment, Pathway, PathwayStage
 from tests.insights.conftest import CITY, HACKNEY, LAMBETH, SOUTHWARK, WESTMINSTER
 
 
@@ -22,8 +22,8 @@ def test_each_cell_counts_the_services_a_resident_can_use(app, catchment_cases):
     lambeth, southwark, hackney, city, westminster = (
         counts_for(matrix, c) for c in (LAMBETH, SOUTHWARK, HACKNEY, CITY, WESTMINSTER)
     )
-    # Located in Lambeth counts for Lambeth; the one kept for Southwark residents counts for Southwark only;
-    # unpublished and temporarily closed services count nowhere.
+    # Kept for Lambeth residents counts for Lambeth; the one in Lambeth kept for Southwark residents counts
+    # for Southwark only; unpublished and temporarily closed services (open access) count nowhere.
     assert lambeth["drug-alcohol-treatment"] == 1
     assert southwark["drug-alcohol-treatment"] == 1
     assert hackney["drug-alcohol-treatment"] == 0
@@ -36,9 +36,13 @@ def test_each_cell_counts_the_services_a_resident_can_use(app, catchment_cases):
     # A service of two types counts once in each.
     assert southwark["sexual-health"] == southwark["hiv-hepatitis-testing"] == 1
     assert lambeth["sexual-health"] == 0
-    # 13 types x 33 boroughs; non-zero: 2 drug + 33 chemsex + 33 helpline + 33 counselling + 1 + 1.
+    # The open-access A&E in Westminster: a resident of any borough may walk in.
+    assert lambeth["emergency-care"] == westminster["emergency-care"] == 1
+    assert all(counts_for(matrix, b.ons_code)["emergency-care"] == 1 for b in matrix.boroughs)
+    # 13 types x 33 boroughs; non-zero: 2 drug + 33 chemsex + 33 helpline + 33 counselling + 1 + 1
+    # + 33 emergency care.
     assert matrix.cells == 429
-    assert matrix.gaps == 429 - 103
+    assert matrix.gaps == 429 - 136
 
 
 def test_lgbtq_toggle_keeps_only_lgbtq_specific_services(app, catchment_cases):
@@ -61,7 +65,8 @@ def test_trans_and_non_binary_services_count_as_lgbtq_specific(app, make):
 
 def test_the_matrix_is_computed_without_a_query_per_cell(app, make):
     for slug in ("lambeth", "hackney", "camden", "barnet", "ealing"):
-        make.service(borough_slug=slug, types=("drug-alcohol-treatment", "counselling"))
+        make.service(borough_slug=slug, catchment=Catchment.BOROUGHS, catchment_boroughs=(slug,),
+                     types=("drug-alcohol-treatment", "counselling"))
     statements = []
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
@@ -91,8 +96,9 @@ def test_csv_has_a_row_per_borough_and_a_column_per_service_type(app, catchment_
     drug_column = "Drug and alcohol treatment"
     assert lambeth["Borough"] == "Lambeth"
     assert lambeth[drug_column] == "1"
-    # Lambeth: drug 1, chemsex 1, helpline 1, counselling 1 -> 13 - 4 gaps.
-    assert lambeth["Gaps"] == "9"
+    # Lambeth: drug 1, chemsex 1, helpline 1, counselling 1, emergency care 1 -> 13 - 5 gaps.
+    assert lambeth["Emergency care (A&E)"] == "1"
+    assert lambeth["Gaps"] == "8"
     assert dict(zip(header, by_code[HACKNEY], strict=True))[drug_column] == "0"
 
 
@@ -113,12 +119,16 @@ def test_pathway_completeness_lists_the_stages_a_resident_cannot_reach(app, catc
         ("Treatment", [c["located"], c["restricted"], c["unpublished"]]),
         ("Support", [c["london"]]),
         ("Testing", [c["two_types"], c["closed"]]),
+        ("Emergency care", [c["open_access"]]),
     )
     [gaps] = coverage.pathway_completeness()
     by_code = {b.ons_code: b for b in gaps.boroughs}
     missing = {code: [s.name for s in gaps.missing(by_code[code])] for code in by_code}
-    assert missing[LAMBETH] == ["Testing"]  # the Southwark clinic is not in Lambeth; the closed one is closed
+    # The Southwark clinic is for Southwark residents; the closed one is closed. The open-access A&E in
+    # Westminster fills its stage for every borough.
+    assert missing[LAMBETH] == ["Testing"]
     assert missing[SOUTHWARK] == []  # the service kept for Southwark residents, and the clinic there
     assert missing[HACKNEY] == ["Treatment", "Testing"]
     assert len(gaps.incomplete_boroughs) == 32
     assert gaps.count(by_code[LAMBETH], gaps.stages[0]) == 1  # unpublished does not count
+    assert all(gaps.count(b, gaps.stages[3]) == 1 for b in gaps.boroughs)

@@ -44,7 +44,7 @@ def test_coverage_page_has_an_accessible_table_chart_and_search_links(client, ca
     assert drug.a.get_text(strip=True).endswith("1") and "gap" not in drug["class"]
     svg = page.select_one("svg#coverage-chart")
     assert svg["role"] == "img" and svg.title.get_text() and svg.desc.get_text()
-    assert "326 of 429" in svg.desc.get_text()
+    assert "293 of 429" in svg.desc.get_text()
     assert_no_inline_style_or_script(page)
 
 
@@ -70,7 +70,8 @@ def test_coverage_csv_downloads_the_matrix(client, catchment_cases):
     assert by_name["Southwark"]["Sexual health clinic (GUM)"] == "1"
     assert by_name["Lambeth"]["Sexual health clinic (GUM)"] == "0"
     assert by_name["Hackney"]["Specialist chemsex support"] == "2"
-    assert by_name["Lambeth"]["Gaps"] == "9"
+    assert by_name["Lambeth"]["Emergency care (A&E)"] == "1"  # the open-access A&E in Westminster
+    assert by_name["Lambeth"]["Gaps"] == "8"
     lgbtq_csv = client.get("/insights/coverage.csv?lgbtq=1").get_data(as_text=True)
     lgbtq = list(csv.DictReader(io.StringIO(lgbtq_csv)))
     assert {row["Gaps"] for row in lgbtq} == {"11"}  # only chemsex support and helplines everywhere

@@ -12,7 +12,7 @@ WEEKDAYS = [(d, "10:00", "18:00") for d in range(5)]
 
 @pytest.fixture
 def services(app, make, pinned):
-    """Four chemsex services around Lambeth: open, closed now, Southwark-only, and a Hackney one."""
+    """Chemsex services near Lambeth (open, closed now, Southwark-only); open-access Hackney counselling."""
     return {
         "open": make.service(
             name="Brixton chemsex drop-in", description=CHEMSEX, types=("chemsex-support", "harm-reduction"),
@@ -128,16 +128,24 @@ def test_zero_results_offer_relaxations_that_work(client, services):
     doc = page(client.get("/search?q=tina&borough=lambeth&referral_route=professional-referral&open=1"))
     assert text(doc.select_one("#result-count")) == "0 services found"
     links = {text(a): a["href"] for a in doc.select(".no-results a")}
-    # One filter dropped at a time: only the drop-in is open now, only Southwark's takes referrals.
+    # One filter dropped at a time: only the drop-in is open now, only Southwark's takes referrals, and
+    # without the words the open-access Hackney counselling (open to anyone, so to Lambeth residents) matches.
     assert set(links) == {
         "1 service matches without “Professional referral”",
         "1 service matches without “Lambeth residents”",
+        "1 service matches without “your search words”",
     }
     relaxed = links["1 service matches without “Professional referral”"]
     assert parse_qs(urlsplit(relaxed).query) == {"q": ["tina"], "borough": ["lambeth"], "open": ["1"]}
     assert names(page(client.get(relaxed))) == ["Brixton chemsex drop-in"]
     wider = links["1 service matches without “Lambeth residents”"]
     assert names(page(client.get(wider))) == ["Southwark residents chemsex service"]
+    wordless = links["1 service matches without “your search words”"]
+    assert parse_qs(urlsplit(wordless).query) == {
+        "borough": ["lambeth"], "referral_route": ["professional-referral"], "open": ["1"]}
+    doc = page(client.get(wordless))
+    assert names(doc) == ["Hackney counselling"]
+    assert "(open to anyone)" in fact(card(doc, "Hackney counselling"), "Where")
 
 
 def test_a_misspelling_gets_a_suggestion_link(client, services):

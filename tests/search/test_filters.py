@@ -23,6 +23,8 @@ def catchments(make):
                  catchment=Catchment.NATIONAL)
     make.service(name="Online only", delivery=("online",), location_type="virtual")
     make.service(name="Open access in Camden", postcode=CAMDEN_POSTCODE)
+    make.service(name="Camden residents only", postcode=CAMDEN_POSTCODE,
+                 catchment=Catchment.BOROUGHS, catchment_boroughs=("camden",))
 
 
 def test_borough_means_usable_by_a_resident_with_the_reason(app, catchments):
@@ -34,8 +36,10 @@ def test_borough_means_usable_by_a_resident_with_the_reason(app, catchments):
         "London-wide in Camden": ["London-wide"],
         "National helpline": ["national"],
         "Online only": ["phone/online"],
+        # Anyone may walk in, wherever they live; the Camden-only and Southwark-only services are excluded.
+        "Open access in Camden": ["open to anyone"],
     }
-    assert result.total == 5
+    assert result.total == 6
 
 
 def test_borough_accepts_the_ons_code_and_rejects_unknown_boroughs(app, catchments, find):
@@ -77,14 +81,16 @@ def test_pathway_filter_selects_services_on_the_pathway(app, make, find, pathway
 
 
 def test_facet_counts_reflect_the_other_filters_but_not_their_own(app, catchments, make):
-    make.service(name="Southwark clinic", types=("sexual-health",), postcode=SOUTHWARK_POSTCODE)
+    make.service(name="Southwark clinic", types=("sexual-health",), postcode=SOUTHWARK_POSTCODE,
+                 catchment=Catchment.BOROUGHS, catchment_boroughs=("southwark",))
     everything = search.search(search.SearchRequest())
-    assert everything.facets["service_type"]["drug-alcohol-treatment"] == 6
+    assert everything.facets["service_type"]["drug-alcohol-treatment"] == 7
     assert everything.facets["service_type"]["sexual-health"] == 1
     lambeth = search.search(search.SearchRequest(borough="lambeth", service_types=["sexual-health"]))
     assert lambeth.total == 0
-    # The type facet ignores the chosen type but respects the borough...
-    assert lambeth.facets["service_type"]["drug-alcohol-treatment"] == 4
+    # The type facet ignores the chosen type but respects the borough (in Lambeth, for Lambeth residents,
+    # London-wide, online, open access in Camden)...
+    assert lambeth.facets["service_type"]["drug-alcohol-treatment"] == 5
     assert lambeth.facets["service_type"]["sexual-health"] == 0
     # ...and the borough facet ignores the chosen borough but respects the type.
     assert lambeth.facets["borough"]["southwark"] == 1
