@@ -50,7 +50,7 @@ def test_borough_accepts_the_ons_code_and_rejects_unknown_boroughs(app, catchmen
 
 
 def test_types_are_any_of_within_a_dimension_and_all_of_across(app, make, find):
-    make.service(name="Clinic", types=("sexual-health",), routes=("walk-in",))
+    make.service(name="Clinic", types=("sexual-health",), routes=("appointment-only",))
     make.service(name="Chemsex", types=("chemsex-support",), routes=("self-referral",))
     make.service(name="Treatment", types=("drug-alcohol-treatment",), routes=("self-referral",))
     assert sorted(find(service_types=["sexual-health", "chemsex-support"])) == ["Chemsex", "Clinic"]
