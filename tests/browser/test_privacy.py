@@ -90,6 +90,15 @@ def test_the_report_form_is_the_only_page_that_sets_a_cookie(page, live_server):
     expect(page.locator(".flashes")).to_contain_text("Thank you")
 
 
+def stored_list_is(page, expected):
+    """Wait (up to 5 s) until the browser's stored list is `expected`; the page script writes it on load."""
+    page.wait_for_function(
+        "(expected) => localStorage.getItem('signposting-list') === JSON.stringify(expected)",
+        arg=expected,
+        timeout=5000,
+    )
+
+
 def test_copy_as_text_and_share_link_buttons(page, live_server):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     drop_in, recovery = live_server.journey["drop-in"], live_server.journey["recovery"]
@@ -99,8 +108,8 @@ def test_copy_as_text_and_share_link_buttons(page, live_server):
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert copied.startswith("Services to contact") and "2. Lambeth crystal meth recovery group" in copied
     # The list page's list becomes the stored list; removing one updates both.
-    assert page.evaluate("() => JSON.parse(localStorage.getItem('signposting-list'))") == [drop_in, recovery]
+    stored_list_is(page, [drop_in, recovery])
     page.get_by_role("link", name=re.compile("Remove Brixton chemsex drop-in from the list")).click()
     expect(page.locator(".list-item")).to_have_count(1)
-    assert page.evaluate("() => JSON.parse(localStorage.getItem('signposting-list'))") == [recovery]
+    stored_list_is(page, [recovery])
     expect(page.locator("#list-count")).to_have_text("(1)")
