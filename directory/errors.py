@@ -5,6 +5,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from .extensions import db
+from .search.store import IndexBusy
 
 
 def wants_json() -> bool:
@@ -27,6 +28,15 @@ def init_app(app):
             body, status = response
             return body, status, {"Retry-After": "60"}
         return response
+
+    @app.errorhandler(IndexBusy)
+    def search_rebuilding(exc):
+        body, status = error_response(
+            ServiceUnavailable.code,
+            "Service Unavailable",
+            "Search is being rebuilt after a restart. Please try again in a minute.",
+        )
+        return body, status, {"Retry-After": "60"}
 
     @app.errorhandler(OperationalError)
     def database_unavailable(exc):

@@ -58,6 +58,11 @@ def _collect_quietly() -> None:
         gc.collect()
 
 
+# A search that finds the index missing waits this long for another process's rebuild, then gives up
+# with IndexBusy (a clear 503), well inside gunicorn's request timeout.
+READ_REBUILD_WAIT = 20.0
+
+
 class IndexBusy(Exception):
     """Another process held the writer lock for longer than we were willing to wait."""
 
@@ -318,14 +323,14 @@ class SearchIndex:
                 _collect_quietly()
                 self._close()
                 self._checked = False
-                self.ensure()
+                self.ensure(timeout=READ_REBUILD_WAIT)
                 view = self._current_view()
             yield view
 
     def _current_view(self) -> View:
         if self._searcher is None:
             if not self._checked:
-                self.ensure()
+                self.ensure(timeout=READ_REBUILD_WAIT)
             self._build_token = self._current_build()
             ix = whoosh_index.open_dir(self.directory)
             self._searcher = ix.searcher()
