@@ -117,14 +117,6 @@ def lookup(text: str) -> Place:
     )
 
 
-def borough_code_for_postcode(postcode: str) -> str | None:
-    """Return the main borough of a postcode, or None when it cannot be placed in London."""
-    try:
-        return lookup(postcode).borough_code
-    except PostcodeError:
-        return None
-
-
 def distance_miles(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Return the geodesic distance between two (lat, lon) points, in miles."""
     return geodesic(a, b).miles
