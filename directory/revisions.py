@@ -8,7 +8,7 @@ Writers say who and why with `recording(...)`; without it the revision is attrib
 from contextlib import contextmanager
 from datetime import date, time
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from .extensions import db
@@ -289,6 +289,11 @@ def _searchable_neighbours(session: Session) -> set[str]:
     return ids
 
 
+def _verification_changed(service: Service) -> bool:
+    state = inspect(service)
+    return any(state.attrs[name].history.has_changes() for name in ("verified_at", "seeded"))
+
+
 @event.listens_for(Session, "before_flush")
 def _record_revisions(session: Session, flush_context, instances):
     listing_types = Service | ServiceAtLocation | Schedule | Location | Phone | Organisation | PathwayStage
@@ -309,6 +314,8 @@ def _record_revisions(session: Session, flush_context, instances):
             data = snapshot(service)
             last = latest_published(service.id, session) if service not in session.new else None
             if last is not None and last.snapshot == data:
+                if _verification_changed(service):
+                    index_ids.add(service.id)  # result cards say when a listing was last verified
                 continue
             index_ids.add(service.id)
             if last is not None:

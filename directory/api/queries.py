@@ -156,4 +156,4 @@ def _search(query: ServiceQuery) -> list[str]:
         field = getattr(exc, "field", "") or "text"
         raise BadParameter(SEARCH_FIELDS.get(field, field), getattr(exc, "message", "") or str(exc)) from None
     unmet_need.record(request, result.total)  # anonymous day/borough/filters/words counts only
-    return [hit.service.id for hit in result.hits]
+    return [hit.listing.id for hit in result.hits]

@@ -17,7 +17,11 @@ CONFIDENCE_MEANINGS = {
 
 def is_lgbtq_specific(service: Service) -> bool:
     """Whether the service is specifically for LGBTQ+ people."""
-    return bool(service.term_codes("audience") & set(LGBTQ_AUDIENCES))
+    return lgbtq_specific(service.term_codes("audience"))
+
+
+def lgbtq_specific(audience_codes) -> bool:
+    return not set(audience_codes).isdisjoint(LGBTQ_AUDIENCES)
 
 
 def term_names(service: Service, vocabulary: str) -> list[str]:
@@ -26,22 +30,28 @@ def term_names(service: Service, vocabulary: str) -> list[str]:
 
 def where(service: Service) -> str:
     """Say where the service is: its boroughs, or phone/online when it has no physical place."""
-    boroughs = []
-    for loc in service.locations:
-        if loc.location_type == "physical" and loc.borough and loc.borough.name not in boroughs:
-            boroughs.append(loc.borough.name)
+    names = [loc.borough.name for loc in service.locations if loc.location_type == "physical" and loc.borough]
+    return where_text(names, catchment.is_remote(service))
+
+
+def where_text(borough_names, remote: bool) -> str:
+    """Word `where` from the boroughs of a service's physical locations, in order."""
+    boroughs = list(dict.fromkeys(borough_names))
     if boroughs:
         return ", ".join(boroughs)
-    if catchment.is_remote(service):
+    if remote:
         return "Phone or online"
     return "Location not stated"
 
 
 def who_for(service: Service) -> str:
     """Say who the service is for: audiences and age limits."""
-    names = term_names(service, "audience") or ["Everyone"]
-    text = ", ".join(names)
-    low, high = service.minimum_age, service.maximum_age
+    return who_for_text(term_names(service, "audience"), service.minimum_age, service.maximum_age)
+
+
+def who_for_text(audience_names, low: int | None, high: int | None) -> str:
+    """Word `who_for` from audience names and age limits."""
+    text = ", ".join(audience_names or ["Everyone"])
     if low is not None and high is not None:
         text += f" (ages {low}–{high})"
     elif low is not None:

@@ -16,12 +16,15 @@ from ..models import (
     Service,
     ServiceAtLocation,
 )
-from . import bp, facts
+from . import bp, cards, facts
 from .forms import FACETS, SORTS, ReportForm, SearchQuery
 
 VISIBLE = (Service.is_published.is_(True), Service.status != "defunct")
+# The nil UUID: a well-formed service id that no service has (ids are random UUIDs).
+_STAND_IN = "00000000-0000-0000-0000-000000000000"
 # Everything a card or a service page shows, loaded in a few queries rather than one per row.
 CARD_LOADING = (
+    selectinload(Service.organisation),
     selectinload(Service.terms),
     selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location)
     .selectinload(Location.borough),
@@ -34,12 +37,30 @@ CARD_LOADING = (
 def signposting_context():
     """Give every template the signposting list carried in the URL (for browsers without JavaScript)."""
     ids = signposting.parse_ids(request.args.getlist("s")) if has_request_context() else []
+    patterns = {}  # worked out once per page, on first use
+
+    def per_service(key, build):
+        # A results page has two links per card; building each with url_for costs more than the rest
+        # of the card, so build the link once with a stand-in id and put each service's id in its place.
+        if key not in patterns:
+            patterns[key] = build(_STAND_IN)
+        return patterns[key]
 
     def add_url(service_id: str) -> str:
-        return url_for("public.signposting_list", s=signposting.with_added(ids, service_id), back=_here())
+        if service_id in ids or _STAND_IN in ids or len(ids) >= signposting.MAX_ITEMS:
+            return url_for("public.signposting_list", s=signposting.with_added(ids, service_id), back=_here())
+        pattern = per_service("add", lambda stand_in: url_for(
+            "public.signposting_list", s=[*ids, stand_in], back=_here()))
+        return pattern.replace("s=" + _STAND_IN, "s=" + service_id, 1)
+
+    def service_url(service_id: str) -> str:
+        pattern = per_service("service", lambda stand_in: url_for(
+            "public.service", service_id=stand_in, s=ids))
+        return pattern.replace(_STAND_IN, service_id, 1)
 
     return {
-        "list_ids": ids, "add_to_list_url": add_url, "facts": facts,
+        "list_ids": ids, "add_to_list_url": add_url, "service_url": service_url, "facts": facts,
+        "status_badge": cards.status_badge,
         "signposting_status": signposting.open_status, "signposting_weekly_hours": signposting.weekly_hours,
         "location_status": lambda sal, moment: hours.describe_status(sal.schedules, moment),
         "signposting_how": signposting.how_to_get_in, "signposting_without": signposting.without,
@@ -102,12 +123,14 @@ def home():
 def results():
     """Search with filters from the query string; works without JavaScript and can be bookmarked."""
     query = SearchQuery.from_args(request.args)
-    terms = reference.terms_by_vocabulary()
+    # Reference data as search knows it (re-read at most once a minute), not a query per page.
+    catalogue = search.catalogue()
+    terms = {vocabulary: catalogue.term_choices(vocabulary) for _, _, vocabulary, _ in FACETS}
     # A stale bookmark may name an option that no longer exists: drop it rather than fail.
     for param, _, vocabulary, _ in FACETS:
-        known = {t.code for t in terms.get(vocabulary, [])}
+        known = {t.code for t in terms[vocabulary]}
         query.chosen[param] = [c for c in query.chosen[param] if c in known]
-    result, error = None, None
+    result, error, hits = None, None, []
     wanted = search.SearchRequest(per_page=current_app.config["RESULTS_PER_PAGE"], **query.request_fields())
     try:
         result = search.search(wanted)
@@ -115,22 +138,15 @@ def results():
         error = exc
     if result is not None:
         unmet_need.record(wanted, result.total)  # anonymous day/borough/filters/words counts only
-        _warm([hit.service.id for hit in result.hits])
+        hits = [(hit, cards.from_listing(hit.listing, catalogue)) for hit in result.hits]
     return render_template(
-        "public/results.html", query=query, result=result, error=error, facets=FACETS, sorts=SORTS,
-        terms=terms, boroughs=_boroughs(), pathways=_pathways(),
-        relaxation_links=_relaxation_links(query, result), moment=clock.now(),
+        "public/results.html", query=query, result=result, hits=hits, error=error, facets=FACETS,
+        sorts=SORTS, terms=terms, boroughs=catalogue.borough_choices, pathways=catalogue.pathway_choices,
+        relaxation_links=_relaxation_links(query, result, catalogue), moment=clock.now(),
     )
 
 
-def _warm(ids):
-    """Load what the cards show for these services in a few queries (the rows stay in the session)."""
-    if not ids:
-        return
-    db.session.scalars(select(Service).where(Service.id.in_(ids)).options(*CARD_LOADING)).all()
-
-
-def _relaxation_links(query: SearchQuery, result) -> list[tuple[str, int, str | None]]:
+def _relaxation_links(query: SearchQuery, result, catalogue) -> list[tuple[str, int, str | None]]:
     """Turn "3 match without 'open now'" into links that drop that filter.
 
     The labels are the ones search gives each dimension: a filter's option names joined by "or",
@@ -138,17 +154,15 @@ def _relaxation_links(query: SearchQuery, result) -> list[tuple[str, int, str | 
     """
     if result is None or not getattr(result, "relaxations", None):
         return []
-    names = {t.code: t.name for terms in reference.terms_by_vocabulary().values() for t in terms}
+    names = {code: name for terms in catalogue.terms.values() for code, name in terms.items()}
     drops = {"open now": {"open": None}, "your search words": {"q": None}}
     if query.max_miles:
         drops[f"within {query.max_miles:g} miles"] = {"miles": None}
-    borough = reference.borough_by_slug_or_code(query.borough) if query.borough else None
+    borough = result.borough
     if borough:
         drops[f"{borough.name} residents".lower()] = {"borough": None}
-    if query.pathway:
-        pathway = db.session.scalar(select(Pathway).where(Pathway.slug == query.pathway))
-        if pathway:
-            drops[pathway.name.lower()] = {"pathway": None}
+    if query.pathway in catalogue.pathways:
+        drops[catalogue.pathways[query.pathway].lower()] = {"pathway": None}
     for param, codes in query.chosen.items():
         if codes:
             drops[" or ".join(names.get(c, c) for c in codes).lower()] = {param: None}
@@ -220,7 +234,7 @@ def pathway(slug):
             why = catchment.usable_by(svc, borough.ons_code, borough.name) if borough else None
             if borough and why is None:
                 continue
-            entries.append((svc, why))
+            entries.append((cards.from_service(svc), why))
         stages.append((stage, entries, len([s for s in stage.services if s.is_visible])))
     return render_template(
         "public/pathway.html", pathway=pathway, stages=stages, borough=borough,

@@ -20,15 +20,18 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 from ..models import IndexChange
 from . import engine
-from .engine import Hit, SearchInputError, SearchRequest, SearchResult
+from .engine import Catalogue, Choice, Hit, SearchInputError, SearchRequest, SearchResult
 from .store import IndexBusy, SearchIndex
 
 __all__ = [
+    "Catalogue",
+    "Choice",
     "Hit",
     "IndexBusy",
     "SearchInputError",
     "SearchRequest",
     "SearchResult",
+    "catalogue",
     "ensure_index",
     "init_app",
     "reindex",
@@ -79,6 +82,11 @@ def search(request: SearchRequest) -> SearchResult:
     if state.index.pending:
         _sync_quietly(state, timeout=COMMIT_SYNC_TIMEOUT)
     return engine.run(state.index, request, state.catalogue)
+
+
+def catalogue() -> Catalogue:
+    """Return the boroughs, taxonomy terms and pathways search knows (re-read at most once a minute)."""
+    return _state().catalogue.fresh()
 
 
 def ensure_index() -> bool:

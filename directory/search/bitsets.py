@@ -9,7 +9,7 @@ generation; a generation's global sets are the segments' sets shifted to their o
 import math
 from collections import OrderedDict
 
-from .documents import TEXT_FIELDS, decode_meta, opening_ranges
+from .documents import TEXT_FIELDS, Listing, decode_listing, decode_meta, opening_ranges
 
 EARTH_RADIUS_M = 6_371_008.8
 _BYTE_BITS = [tuple(j for j in range(8) if b >> j & 1) for b in range(256)]
@@ -52,6 +52,7 @@ class SegmentData:
     def __init__(self, reader):
         self.size = reader.doc_count_all()
         self._postings: OrderedDict = OrderedDict()
+        self._listings: OrderedDict = OrderedDict()
         ids, names, points, openings, lengths = [], [], [], [], []
         if "meta" in reader.schema:
             column = reader.column_reader("meta")
@@ -87,6 +88,16 @@ class SegmentData:
         if found is None:
             found = dict(reader.postings(field, term).items_as("weight")) if (field, term) in reader else {}
             _remember(self._weights, key, found, 512)
+        return found
+
+    def listing(self, reader, local: int) -> Listing | None:
+        """Return the listing stored with a document (decoded once: a segment never changes)."""
+        found = self._listings.get(local)
+        if found is None:
+            raw = reader.stored_fields(local).get("listing")
+            if raw is None:
+                return None
+            found = _remember(self._listings, local, decode_listing(raw), 4096)
         return found
 
     def postings(self, reader, field: str, term: str) -> int:
@@ -125,6 +136,7 @@ class View:
         self.live = live
         self._memo: OrderedDict = OrderedDict()
         self._names = None
+        self._name_ranks = None
         self._points = None
         self._ids = None
 
@@ -179,11 +191,29 @@ class View:
             self._ids = [i for _, _, data in self.leaves for i in data.ids]
         return self._ids
 
+    def listing(self, docnum: int) -> Listing | None:
+        """Return the listing stored with a document (see `documents.encode_listing`)."""
+        for reader, offset, data in self.leaves:
+            if offset <= docnum < offset + data.size:
+                return data.listing(reader, docnum - offset)
+        return None
+
     @property
     def names(self) -> list[str]:
         if self._names is None:
             self._names = [n for _, _, data in self.leaves for n in data.names]
         return self._names
+
+    @property
+    def name_ranks(self) -> list[int]:
+        """Each document's place in name order: sorting by a small int is cheaper than by a name."""
+        if self._name_ranks is None:
+            names = self.names
+            ranks = [0] * len(names)
+            for rank, d in enumerate(sorted(range(len(names)), key=names.__getitem__)):
+                ranks[d] = rank
+            self._name_ranks = ranks
+        return self._name_ranks
 
     @property
     def points(self) -> list[tuple]:

@@ -7,11 +7,13 @@ keeps the index small and a full rebuild fast.
 
 A document is made from a `Listing`, which comes either from a loaded `Service` (single
 changes) or straight from table rows (full rebuilds: several times faster than the ORM);
-a test checks that both give the same document.
+a test checks that both give the same document. The listing is also stored with the document,
+so a page of results is shown from the index without loading a row (see `cards.py`).
 """
 
-from dataclasses import dataclass, field
-from datetime import time
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -36,7 +38,7 @@ from ..models import (
 from . import text
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 6  # 6: implied referral routes; open-access services usable from every borough
+SCHEMA_VERSION = 7  # 7: the listing is stored with its document, for result cards
 
 # Query-time weights: a word in the name counts for more than one in the description.
 TEXT_FIELDS = {"name": 4.0, "organisation": 2.0, "description": 1.0}
@@ -83,6 +85,7 @@ def schema() -> fields.Schema:
         residents=_keywords(),  # ONS codes whose residents may use it, or "ALL"
         located=_keywords(),  # ONS codes of the boroughs it has a physical location in
         meta=fields.COLUMN(columns.VarBytesColumn()),  # id, sort name, points, opening minutes
+        listing=fields.STORED,  # the Listing as JSON: what a result card shows
     )
 
 
@@ -129,6 +132,10 @@ class Listing:
     locations: list[_Place] = field(default_factory=list)
     catchment_boroughs: list[_Borough] = field(default_factory=list)
     schedules: list[tuple[int, time, time]] = field(default_factory=list)
+    minimum_age: int | None = None
+    maximum_age: int | None = None
+    verified_at: datetime | None = None
+    seeded: bool = False
 
     def term_codes(self, vocabulary: str) -> set[str]:
         # The same question catchment.py asks of a Service.
@@ -154,19 +161,34 @@ def listing_from_service(service: Service) -> Listing:
         catchment_boroughs=[_Borough(b.ons_code) for b in service.catchment_boroughs],
         schedules=[(s.weekday, s.opens_at, s.closes_at) for sal in service.service_at_locations
                    for s in sal.schedules],
+        minimum_age=service.minimum_age,
+        maximum_age=service.maximum_age,
+        verified_at=as_utc(service.verified_at),
+        seeded=bool(service.seeded),
     )
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """Return `moment` as an aware datetime."""
+    # SQLite hands back naive datetimes; they were stored as UTC.
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
 
 
 def listings_from_rows(session, ids: list[str]) -> dict[str, Listing]:
     """Load the indexable facts of services straight from the tables (for full rebuilds)."""
     rows = session.execute(
         select(Service.id, Service.name, Service.description, Service.eligibility_description,
-               Service.organisation_id, Organisation.name, Service.catchment)
+               Service.organisation_id, Organisation.name, Service.catchment, Service.minimum_age,
+               Service.maximum_age, Service.verified_at, Service.seeded)
         .join(Organisation, Organisation.id == Service.organisation_id)
         .where(Service.id.in_(ids))
     ).all()
     found = {
-        r[0]: Listing(r[0], r[1] or "", r[2] or "", r[3] or "", r[4] or "", r[5] or "", r[6]) for r in rows
+        r[0]: Listing(r[0], r[1] or "", r[2] or "", r[3] or "", r[4] or "", r[5] or "", r[6],
+                      minimum_age=r[7], maximum_age=r[8], verified_at=as_utc(r[9]), seeded=bool(r[10]))
+        for r in rows
     }
     for service_id, code, term_id, vocabulary in session.execute(
         select(service_terms.c.service_id, TaxonomyTerm.code, TaxonomyTerm.id, Taxonomy.code)
@@ -266,8 +288,35 @@ def document(listing: Listing | Service) -> dict:
         residents=" ".join(sorted(catchment.resident_tokens(listing))),
         located=" ".join(sorted(catchment.located_in(listing))),
         meta=encode_meta(listing, [len(terms[name]) for name in TEXT_FIELDS]),
+        listing=encode_listing(listing),
     )
     return doc
+
+
+def encode_listing(listing: Listing) -> str:
+    """Return the listing as compact JSON, to store with its document."""
+    data = asdict(listing)
+    data["pathways"] = sorted(listing.pathways)
+    data["terms"] = [[t.code, t.id, t.vocabulary] for t in listing.terms]
+    data["locations"] = [[p.location_type, p.borough_code, p.latitude, p.longitude]
+                         for p in listing.locations]
+    data["catchment_boroughs"] = [b.ons_code for b in listing.catchment_boroughs]
+    data["schedules"] = [[w, o.isoformat(), c.isoformat()] for w, o, c in listing.schedules]
+    data["verified_at"] = listing.verified_at.isoformat() if listing.verified_at else None
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+def decode_listing(raw: str) -> Listing:
+    """Return the Listing `encode_listing` stored."""
+    data = json.loads(raw)
+    data["pathways"] = set(data["pathways"])
+    data["terms"] = [_Term(*t) for t in data["terms"]]
+    data["locations"] = [_Place(*p) for p in data["locations"]]
+    data["catchment_boroughs"] = [_Borough(code) for code in data["catchment_boroughs"]]
+    data["schedules"] = [(w, time.fromisoformat(o), time.fromisoformat(c)) for w, o, c in data["schedules"]]
+    if data["verified_at"]:
+        data["verified_at"] = datetime.fromisoformat(data["verified_at"])
+    return Listing(**data)
 
 
 def encode_meta(listing: Listing, lengths: list[int]) -> bytes:

@@ -1,16 +1,19 @@
-"""Answer a search request: match, filter, count facets, rank one page, load rows from the database.
+"""Answer a search request: match, filter, count facets, rank one page, read its listings.
 
 Every filter is a document set (see `bitsets.py`). The matches are the AND of all of them; a
 facet's counts use the AND of all the *other* filters, so each dimension shows what choosing a
-value would give. Only the requested page is scored and loaded: Whoosh scores just the
-documents that survived the filters, and the database returns their rows, re-checking that each
-is still published and active.
+value would give. Only the requested page is scored and read: Whoosh scores just the documents
+that survived the filters, and each hit's listing comes from the index, stored with its document,
+so showing a page loads no rows. One query of primary keys re-checks that each hit is still
+published and active: an index that has not caught up yet must never show a closed service.
 """
 
 import heapq
 import math
 import time
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -19,6 +22,7 @@ from .. import catchment, clock, geo, hours
 from ..extensions import db
 from ..models import Borough, Pathway, Service, Taxonomy, TaxonomyTerm
 from . import bitsets, documents, query, text
+from .documents import Listing
 
 SORTS = ("relevance", "distance", "name")
 MAX_MILES = 100.0
@@ -55,6 +59,18 @@ class BoroughRef:
     name: str
 
 
+@dataclass(frozen=True)
+class Choice:
+    """An option of a filter: its code (a pathway's slug) and the name people see."""
+
+    code: str
+    name: str
+
+    @property
+    def slug(self) -> str:
+        return self.code
+
+
 @dataclass
 class SearchRequest:
     text: str | None = None
@@ -76,7 +92,7 @@ class SearchRequest:
 
 @dataclass
 class Hit:
-    service: Service
+    listing: Listing  # the facts the index holds for the service (see `documents.Listing`)
     score: float | None = None
     snippet: Markup = field(default_factory=Markup)
     distance_miles: float | None = None
@@ -101,6 +117,7 @@ class SearchResult:
     partial: bool = False  # no listing had every word: these match some of them
     corrections: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # ms: "index" (match, facets, rank), "rows"
+    # ("rows": reading and describing the page's listings)
 
 
 @dataclass
@@ -140,9 +157,11 @@ class Catalogue:
                     session.execute(select(Borough.ons_code, Borough.slug, Borough.name))]
         self.boroughs = {b.slug: b for b in boroughs} | {b.ons_code: b for b in boroughs}
         self.borough_slugs = {b.ons_code: b.slug for b in boroughs}
+        self.borough_choices = sorted(boroughs, key=lambda b: b.name)
         terms = session.execute(
             select(Taxonomy.code, TaxonomyTerm.code, TaxonomyTerm.name, TaxonomyTerm.id,
                    TaxonomyTerm.description).join(Taxonomy)
+            .order_by(Taxonomy.code, TaxonomyTerm.position, TaxonomyTerm.name)
         ).all()
         self.terms = {}
         self.term_ids = {}
@@ -156,14 +175,28 @@ class Catalogue:
             self.term_ids[term_id] = name
             if vocabulary in dimensions:
                 self._expand(dimensions[vocabulary], code, name, description)
-        pathways = session.execute(select(Pathway.slug, Pathway.name, Pathway.summary)).all()
+        pathways = session.execute(
+            select(Pathway.slug, Pathway.name, Pathway.summary).order_by(Pathway.position, Pathway.name)
+        ).all()
         self.pathways = {slug: name for slug, name, _ in pathways}
+        self.pathway_choices = [Choice(slug, name) for slug, name, _ in pathways]
         for slug, name, summary in pathways:
             self._expand("pathway", slug, name, summary)
         for b in boroughs:
             self._expand("located", b.ons_code, b.name, "")
             self._expand("residents", b.ons_code, b.name, "")
         self.loaded_at = time.monotonic()
+
+    def term_choices(self, vocabulary: str) -> list["Choice"]:
+        """Return a taxonomy's terms in display order."""
+        return [Choice(code, name) for code, name in self.terms.get(vocabulary, {}).items()]
+
+    def term_name(self, vocabulary: str, code: str) -> str:
+        return self.terms.get(vocabulary, {}).get(code, code)
+
+    def borough_name(self, ons_code: str) -> str:
+        borough = self.boroughs.get(ons_code)
+        return borough.name if borough else ons_code
 
     def _expand(self, field_name, code, name, description):
         words = [w for w in text.tokens(name) if text.is_indexable(w)]
@@ -376,7 +409,13 @@ def _text_scores(view, parsed: query.ParsedText, docnums: list[int]) -> dict[int
     scores: dict[int, float] = {}
     if not docnums or not parsed.clauses:
         return scores
-    wanted = set(docnums)
+    # Each segment's share of `docnums`, as local numbers: a posting list is walked, or the wanted
+    # documents looked up in it, whichever is shorter.
+    ordered = sorted(docnums)
+    wanted = []
+    for _, offset, data in view.leaves:
+        local = ordered[bisect_left(ordered, offset):bisect_left(ordered, offset + data.size)]
+        wanted.append([d - offset for d in local])
     n = max(1, view.live.bit_count())
     for name, term, boost in _scoring_terms(parsed):
         df = view.doc_frequency(name, term)
@@ -384,15 +423,20 @@ def _text_scores(view, parsed: query.ParsedText, docnums: list[int]) -> dict[int
             continue
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
         average = view.average_length(name) if name in documents.TEXT_FIELDS else None
-        for reader, offset, data in view.leaves:
+        for (reader, offset, data), local_wanted in zip(view.leaves, wanted, strict=True):
+            if not local_wanted:
+                continue
             weights = data.weights(reader, name, term)
             if not weights:
                 continue
+            if len(local_wanted) < len(weights):
+                found = [(local, weights[local]) for local in local_wanted if local in weights]
+            else:
+                chosen = set(local_wanted)
+                found = [(local, tf) for local, tf in weights.items() if local in chosen]
             lengths = data.lengths.get(name) if average else None
-            for local, tf in weights.items():
+            for local, tf in found:
                 d = local + offset
-                if d not in wanted:
-                    continue
                 norm = K1 * (1 - B + B * lengths[local] / average) if lengths else K1
                 scores[d] = scores.get(d, 0.0) + boost * idf * tf * (K1 + 1) / (tf + norm)
     return scores
@@ -414,7 +458,7 @@ def _order(view, criteria, parsed, matched: int, abouts) -> tuple[list[int], dic
     sort = criteria.sort
     if sort == "relevance" and not parsed.clauses:
         sort = "distance" if criteria.place is not None else "name"
-    names = view.names
+    ranks = view.name_ranks  # name order (and ties) as small ints
     if criteria.per_page is None:
         start, limit = 0, len(docnums)
     else:
@@ -426,56 +470,59 @@ def _order(view, criteria, parsed, matched: int, abouts) -> tuple[list[int], dic
     scores: dict[int, float] = {}
     if sort == "relevance":
         scores = _scores(view, parsed, docnums, abouts)
-        top = heapq.nsmallest(limit, docnums, key=lambda d: (-scores.get(d, 0.0), names[d]))
+        top = heapq.nsmallest(limit, docnums, key=lambda d: (-scores.get(d, 0.0), ranks[d]))
     elif sort == "distance":
         far = math.inf
-        top = heapq.nsmallest(limit, docnums, key=lambda d: (distances.get(d, far), names[d]))
+        top = heapq.nsmallest(limit, docnums, key=lambda d: (distances.get(d, far), ranks[d]))
     else:
-        top = heapq.nsmallest(limit, docnums, key=names.__getitem__)
+        top = heapq.nsmallest(limit, docnums, key=ranks.__getitem__)
     page = top[start:]
     if sort != "relevance" and parsed.clauses:
         scores = _scores(view, parsed, sorted(page), abouts)
     return page, scores, distances, sort
 
 
-# -- results -----------------------------------------------------------------------------------
+# -- results ---------------------------------------------------------------------------------
 
 
-def _load(service_ids: list[str]) -> dict[str, Service]:
-    """Load the page's services in bulk, re-checking that each may be shown."""
-    return documents.services_by_id(db.session, service_ids, indexed_only=True, for_index=False)
+def _still_listed(ids: list[str]) -> set[str]:
+    """Return which of these services are still published and active (one primary-key query)."""
+    if not ids:
+        return set()
+    rows = db.session.execute(
+        select(Service.id, Service.is_published, Service.status).where(Service.id.in_(ids))
+    )
+    # Checked here, not in SQL: with those conditions in the WHERE clause SQLite's planner picks the
+    # (is_published, status) index and scans every published listing instead of the primary key.
+    return {service_id for service_id, published, status in rows if published and status == "active"}
 
 
-def _nearest_miles(service: Service, place: geo.Place) -> float | None:
-    points = [
-        (loc.latitude, loc.longitude)
-        for loc in service.locations
-        if loc.location_type == "physical" and loc.has_coordinates
-    ]
-    if not points:
-        return None
-    return min(geo.distance_miles(place.point, p) for p in points)
-
-
-def _hit(service, criteria, parsed, score, now) -> Hit:
-    hit = Hit(service=service, score=score)
-    source = service.description or service.eligibility_description or ""
+def _hit(listing: Listing, criteria, parsed, score, metres, now) -> Hit:
+    hit = Hit(listing=listing, score=score)
+    source = listing.description or listing.eligibility
     hit.snippet = (
-        text.snippet(source, parsed.highlight_stems, parsed.highlight_concepts)
+        _snippet(source, frozenset(parsed.highlight_stems), frozenset(parsed.highlight_concepts))
         if parsed.clauses
         else escape(_shorten(source))
     )
-    if criteria.place is not None:
-        hit.distance_miles = _nearest_miles(service, criteria.place)
-        if hit.distance_miles is not None:
-            hit.distance_label = geo.describe_miles(hit.distance_miles)
+    if criteria.place is not None and metres is not None:
+        # The index's flat-earth distance: within London it differs from the geodesic by far less
+        # than the "about 1.2 miles" a card shows.
+        hit.distance_miles = metres / geo.METRES_PER_MILE
+        hit.distance_label = geo.describe_miles(hit.distance_miles)
     if criteria.borough is not None:
-        usable = catchment.usable_by(service, criteria.borough.ons_code, criteria.borough.name)
+        usable = catchment.usable_by(listing, criteria.borough.ons_code, criteria.borough.name)
         if usable is not None:
             hit.why = [usable.label]
-    sessions = [s for sal in service.service_at_locations for s in sal.schedules]
+    sessions = [hours.Session(*s) for s in listing.schedules]
     hit.open_now = hours.is_open(sessions, now) if sessions else None
     return hit
+
+
+@lru_cache(maxsize=8192)
+def _snippet(source: str, stems: frozenset[str], concepts: frozenset[str]) -> Markup:
+    # Popular searches show the same listings again and again: highlight each text once per query.
+    return text.snippet(source, stems, concepts)
 
 
 def _shorten(source: str, width: int = 220) -> str:
@@ -503,21 +550,21 @@ def run(index, request: SearchRequest, catalogue: Catalogue) -> SearchResult:
         total = matched.bit_count()
         facets = _facets(view, constraints, catalogue, now)
         relaxations = _relaxations(view, constraints, criteria.labels) if total == 0 else []
-        page_docs, scores, _, sort = _order(view, criteria, parsed, matched, abouts)
-        page_ids = [view.ids[d] for d in page_docs]
-    indexed = time.perf_counter()
-    rows = _load(page_ids)
+        page_docs, scores, metres, sort = _order(view, criteria, parsed, matched, abouts)
+        indexed = time.perf_counter()
+        stored = [(d, view.listing(d)) for d in page_docs]
+    listed = _still_listed([listing.id for _, listing in stored if listing]) if stored else set()
     hits = [
-        _hit(rows[service_id], criteria, parsed, scores.get(d), now)
-        for d, service_id in zip(page_docs, page_ids, strict=True)
-        if service_id in rows
+        _hit(listing, criteria, parsed, scores.get(d), metres.get(d), now)
+        for d, listing in stored
+        if listing is not None and listing.id in listed
     ]
     pages = 1 if not criteria.per_page else max(1, math.ceil(total / criteria.per_page))
     return SearchResult(
         total=total,
         hits=hits,
         facets=facets,
-        suggestion=parsed.suggestion(t for h in hits for t in (h.service.name, h.service.description)),
+        suggestion=parsed.suggestion(t for h in hits for t in (h.listing.name, h.listing.description)),
         relaxations=relaxations,
         page=criteria.page,
         pages=pages,

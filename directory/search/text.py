@@ -120,9 +120,10 @@ def snippet(text: str, stems: set[str], concepts: set[str], width: int = 220) ->
     """Return an escaped excerpt of `text` around the first match, matches wrapped in <mark>."""
     text = " ".join((text or "").split())
     spans = token_spans(text)
-    marks = [(s, e) for w, s, e in spans if stem(w) in stems and is_indexable(w)]
+    stemmed = [stem(w) for w, _, _ in spans]
+    marks = [(s, e) for (w, s, e), st in zip(spans, stemmed, strict=True) if st in stems and is_indexable(w)]
     if concepts:
-        for concept, first, last in vocabulary().concepts_in([w for w, _, _ in spans]):
+        for concept, first, last in vocabulary().concepts_in_stems(stemmed):
             if concept in concepts:
                 marks.append((spans[first][1], spans[last - 1][2]))
     marks = _merge(sorted(marks))

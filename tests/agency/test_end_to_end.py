@@ -105,7 +105,7 @@ def test_invite_edit_review_publish_and_restore(app, make):
     )
     public = admin_client.get(f"/services/{service_id}").get_data(as_text=True)
     assert "Tuesday evening chemsex clinic" in public
-    names = [hit.service.name for hit in search.search(search.SearchRequest(text="evening chemsex")).hits]
+    names = [hit.listing.name for hit in search.search(search.SearchRequest(text="evening chemsex")).hits]
     assert "Tuesday evening chemsex clinic" in names
 
     # History shows both versions with who and why; restoring the old one is a new revision.
@@ -123,7 +123,7 @@ def test_invite_edit_review_publish_and_restore(app, make):
     assert len(history.select("li.history-entry")) == 3
     assert "Restore" in history.select_one("li.history-entry h2").get_text()
     assert old_name in [
-        hit.service.name for hit in search.search(search.SearchRequest(text="chemsex clinic")).hits
+        hit.listing.name for hit in search.search(search.SearchRequest(text="chemsex clinic")).hits
     ]
 
     actions = set(db.session.scalars(select(AuditEvent.action)))

@@ -40,7 +40,7 @@ def test_borough_means_usable_by_a_resident(api, borough):
 
 def test_search_matches_the_site_search_including_slang(api):
     via_api = ids(api, "search=tina")
-    via_site = [h.service.id for h in search.search(search.SearchRequest(text="tina", per_page=None)).hits]
+    via_site = [h.listing.id for h in search.search(search.SearchRequest(text="tina", per_page=None)).hits]
     assert via_api == via_site and via_api
 
 

@@ -12,7 +12,7 @@ def find(app):
     def find(text=None, **criteria):
         criteria.setdefault("per_page", None)
         result = search.search(search.SearchRequest(text=text, **criteria))
-        return [hit.service.name for hit in result.hits]
+        return [hit.listing.name for hit in result.hits]
 
     return find
 

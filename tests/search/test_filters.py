@@ -29,7 +29,7 @@ def catchments(make):
 
 def test_borough_means_usable_by_a_resident_with_the_reason(app, catchments):
     result = search.search(search.SearchRequest(borough="lambeth", per_page=None, sort="name"))
-    why = {hit.service.name: hit.why for hit in result.hits}
+    why = {hit.listing.name: hit.why for hit in result.hits}
     assert why == {
         "In Lambeth open access": ["in Lambeth"],
         "Lambeth residents, sited in Southwark": ["for Lambeth residents"],
@@ -105,7 +105,7 @@ def test_open_now_uses_london_time_and_overnight_sessions(app, make, find):
     app.config["DIRECTORY_NOW"] = "2025-03-15T01:30:00"  # Saturday 01:30, inside Friday's session
     assert find(open_now=True) == ["Friday late"]
     result = search.search(search.SearchRequest(sort="name"))
-    assert {h.service.name: h.open_now for h in result.hits} == {
+    assert {h.listing.name: h.open_now for h in result.hits} == {
         "Friday late": True, "No hours": None, "Weekdays": False}
     assert result.facets["open_now"] == {"yes": 1}
     app.config["DIRECTORY_NOW"] = "2025-03-15T02:30:00"
@@ -121,7 +121,7 @@ def test_distance_sort_uses_the_nearest_location_and_says_how_far(app, make):
     make.service(name="Peckham", postcode=SOUTHWARK_POSTCODE)
     make.service(name="Phone line", delivery=("phone",), location_type="virtual")
     result = search.search(search.SearchRequest(postcode="SE11 5HL", sort="distance", per_page=None))
-    assert [h.service.name for h in result.hits] == ["Kennington", "Peckham", "Camden", "Phone line"]
+    assert [h.listing.name for h in result.hits] == ["Kennington", "Peckham", "Camden", "Phone line"]
     labels = [h.distance_label for h in result.hits]
     assert labels[0] == "under 0.1 miles"
     assert labels[1].startswith("about ") and labels[1].endswith(" miles")
@@ -129,7 +129,7 @@ def test_distance_sort_uses_the_nearest_location_and_says_how_far(app, make):
     assert labels[3] is None
     limit = (result.hits[1].distance_miles + result.hits[2].distance_miles) / 2
     near = search.search(search.SearchRequest(postcode="SE11 5HL", max_miles=limit, sort="distance"))
-    assert [h.service.name for h in near.hits] == ["Kennington", "Peckham"]
+    assert [h.listing.name for h in near.hits] == ["Kennington", "Peckham"]
 
 
 def test_multi_site_services_are_as_near_as_their_nearest_site(app, make):
@@ -145,7 +145,7 @@ def test_multi_site_services_are_as_near_as_their_nearest_site(app, make):
     db.session.commit()
     make.service(name="Peckham", postcode=SOUTHWARK_POSTCODE)
     result = search.search(search.SearchRequest(postcode="SE11 5HL", sort="distance"))
-    assert [h.service.name for h in result.hits] == ["Two sites", "Peckham"]
+    assert [h.listing.name for h in result.hits] == ["Two sites", "Peckham"]
     assert result.hits[0].distance_label == "under 0.1 miles"
 
 
@@ -168,10 +168,10 @@ def test_name_sort_and_pages(app, make):
     for name in ["Delta", "alpha", "Charlie", "Bravo", "Echo"]:
         make.service(name=name)
     first = search.search(search.SearchRequest(sort="name", per_page=2))
-    assert [h.service.name for h in first.hits] == ["alpha", "Bravo"]
+    assert [h.listing.name for h in first.hits] == ["alpha", "Bravo"]
     assert (first.total, first.pages, first.page) == (5, 3, 1)
     last = search.search(search.SearchRequest(sort="name", per_page=2, page=3))
-    assert [h.service.name for h in last.hits] == ["Echo"]
+    assert [h.listing.name for h in last.hits] == ["Echo"]
     beyond = search.search(search.SearchRequest(sort="name", per_page=2, page=9))
     assert beyond.hits == [] and beyond.total == 5
     with pytest.raises(search.SearchInputError):

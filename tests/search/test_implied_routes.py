@@ -17,7 +17,7 @@ def test_self_referral_filter_and_facet_count_walk_in_services(app, make):
     referred = make.service(name="Referred chemsex clinic", types=("chemsex-support",),
                             routes=("professional-referral",))
     result = search.search(search.SearchRequest(text="chemsex", referral_routes=["self-referral"]))
-    names = {hit.service.name for hit in result.hits}
+    names = {hit.listing.name for hit in result.hits}
     assert walk_in.name in names
     assert referred.name not in names
     unfiltered = search.search(search.SearchRequest(text="chemsex"))

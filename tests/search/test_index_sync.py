@@ -22,7 +22,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 
 def names(text_, **criteria):
     result = search.search(search.SearchRequest(text=text_, per_page=None, **criteria))
-    return [h.service.name for h in result.hits]
+    return [h.listing.name for h in result.hits]
 
 
 def edit(service, **fields):

@@ -45,7 +45,7 @@ def test_typos_still_find_and_suggest(app, make, typed, meant, listing):
     make.service(name=listing, types=("abuse-support",), description="Free and confidential.")
     make.service(name="Housing advice", types=("abuse-support",), description="Benefits help.")
     result = search.search(search.SearchRequest(text=typed))
-    assert [h.service.name for h in result.hits] == [listing]
+    assert [h.listing.name for h in result.hits] == [listing]
     assert result.suggestion == meant
 
 
@@ -82,7 +82,7 @@ def test_when_no_listing_has_every_word_some_words_still_find(app, make):
     make.service(name="Chemsex support", description="Support for gay men.")
     result = search.search(search.SearchRequest(text="chemsex zanzibar"))
     assert result.partial
-    assert [h.service.name for h in result.hits] == ["Chemsex support"]
+    assert [h.listing.name for h in result.hits] == ["Chemsex support"]
 
 
 def test_snippets_highlight_matches_and_escape_listing_text(app, make):

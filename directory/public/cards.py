@@ -1,0 +1,93 @@
+"""Result cards: what a list of services shows of each one, made the same way from any source.
+
+A card is made either from a listing stored in the search index (results pages: no database
+round trip) or from a loaded `Service` (care pathway pages). Both go through the wording in
+`facts.py`, and a test checks that they give the same card.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from markupsafe import Markup
+
+from .. import catchment, hours
+from ..models import Service
+from ..search import Catalogue
+from ..search.documents import Listing, as_utc
+from . import facts
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    name: str
+    organisation: str
+    lgbtq_specific: bool
+    types: tuple[str, ...]
+    where: str
+    who_for: str
+    routes: tuple[str, ...]
+    sessions: tuple[hours.Session, ...]
+    verified_at: datetime | None
+    seeded: bool
+
+    def status(self, moment: datetime) -> str:
+        """Say whether it is open at `moment`, or when it next opens ("" when no hours are listed)."""
+        return hours.describe_status(self.sessions, moment)
+
+    @property
+    def verified_label(self) -> str:
+        """Say when a person last confirmed the listing, or that no one has."""
+        if self.verified_at is not None:
+            return f"Last verified {self.verified_at:%-d %B %Y}"
+        return "Not yet verified by the service" if self.seeded else "Never verified"
+
+
+def from_listing(listing: Listing, names: Catalogue) -> Card:
+    """Return the card of a listing from the search index; `names` turns codes into names."""
+
+    def term_names(vocabulary):
+        return tuple(names.term_name(vocabulary, t.code) for t in listing.terms if t.vocabulary == vocabulary)
+
+    boroughs = [names.borough_name(loc.borough_code) for loc in listing.locations
+                if loc.location_type == "physical" and loc.borough_code]
+    return Card(
+        id=listing.id,
+        name=listing.name,
+        organisation=listing.organisation,
+        lgbtq_specific=facts.lgbtq_specific(listing.term_codes("audience")),
+        types=term_names("service-type"),
+        where=facts.where_text(boroughs, catchment.is_remote(listing)),
+        who_for=facts.who_for_text(term_names("audience"), listing.minimum_age, listing.maximum_age),
+        routes=term_names("referral-route"),
+        sessions=tuple(hours.Session(*s) for s in listing.schedules),
+        verified_at=listing.verified_at,
+        seeded=listing.seeded,
+    )
+
+
+def from_service(service: Service) -> Card:
+    """Return the card of a loaded service (its organisation, terms, locations and schedules are read)."""
+    return Card(
+        id=service.id,
+        name=service.name or "",
+        organisation=service.organisation.name if service.organisation else "",
+        lgbtq_specific=facts.is_lgbtq_specific(service),
+        types=tuple(facts.term_names(service, "service-type")),
+        where=facts.where(service),
+        who_for=facts.who_for(service),
+        routes=tuple(facts.term_names(service, "referral-route")),
+        sessions=tuple(hours.Session(s.weekday, s.opens_at, s.closes_at)
+                       for sal in service.service_at_locations for s in sal.schedules),
+        verified_at=as_utc(service.verified_at),
+        seeded=bool(service.seeded),
+    )
+
+
+def status_badge(status: str) -> Markup:
+    """Show an opening status ("Open now, until 17:00") as a badge; a function, not a macro, as a
+    results page shows twenty of them."""
+    if not status:
+        return Markup('<span class="status status-unknown">Opening times not listed</span>')
+    kind = "status-open" if status.startswith("Open") else "status-closed"
+    return Markup('<span class="status {}">{}</span>').format(kind, status)

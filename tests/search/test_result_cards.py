@@ -1,0 +1,79 @@
+"""Result cards come from the listing stored in the index, and say what the database says."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from flask import url_for
+from sqlalchemy import event, select
+
+from directory import moderation, search
+from directory.extensions import db
+from directory.models import Service
+from directory.public import cards
+from directory.public.views import CARD_LOADING
+from directory.search import documents
+
+
+def test_cards_from_the_index_equal_cards_from_the_database(seeded_app):
+    result = search.search(search.SearchRequest(per_page=None))
+    assert result.total == 86
+    services = {s.id: s for s in db.session.scalars(select(Service).options(*CARD_LOADING))}
+    catalogue = search.catalogue()
+    for hit in result.hits:
+        assert cards.from_listing(hit.listing, catalogue) == cards.from_service(services[hit.listing.id])
+
+
+def test_a_stored_listing_reads_back_unchanged(seeded_app):
+    ids = list(db.session.scalars(select(Service.id)))
+    for listing in documents.listings_from_rows(db.session, ids).values():
+        assert documents.decode_listing(documents.encode_listing(listing)) == listing
+
+
+def test_a_results_page_reads_no_listing_rows(app, make):
+    org = make.organisation(name="Vauxhall Friends")
+    for n in range(20):
+        make.service(name=f"Zyxomba clinic {n}", organisation=org, description="A zyxomba service.",
+                     postcode="SW9 8BS", hours=[(d, "09:00", "17:00") for d in range(7)])
+    client = app.test_client()
+    client.get("/search?q=zyxomba")  # warm: reference data is read once a minute
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        page = client.get("/search?q=zyxomba").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert page.count('class="card"') == 20
+    assert "Vauxhall Friends" in page and "Lambeth" in page  # organisation and borough on each card
+    # One statement re-checks that the page's services are still published; nothing loads them.
+    assert len(statements) == 1, statements
+    assert not any(re.search(r"\b(schedule|location|taxonomy_term|organisation)\b", s) for s in statements)
+
+
+def test_verifying_a_listing_shows_on_its_card(app, make):
+    service = make.service(name="Zyxomba clinic", seeded=True)
+    admin = make.user(is_admin=True)
+    client = app.test_client()
+    assert "Not yet verified by the service" in client.get("/search?q=zyxomba").get_data(as_text=True)
+    moderation.verify(db.session.get(Service, service.id), admin)
+    page = client.get("/search?q=zyxomba").get_data(as_text=True)
+    assert "Last verified" in page and "Not yet verified" not in page
+
+
+def test_card_links_carry_the_signposting_list(app, make):
+    listed = make.service(name="Zyxomba clinic A")
+    other = make.service(name="Zyxomba clinic B")
+    page = app.test_client().get(f"/search?q=zyxomba&s={listed.id}").get_data(as_text=True)
+    links = re.findall(r'href="([^"]+)"', page)
+    with app.test_request_context(f"/search?q=zyxomba&s={listed.id}"):
+        for service in (listed, other):
+            assert url_for("public.service", service_id=service.id, s=[listed.id]) in links
+    add_links = re.findall(r'class="[^"]*add-to-list[^"]*" href="([^"]+)"', page)
+    adding = [link.replace("&amp;", "&") for link in add_links]
+    lists = sorted(parse_qs(urlsplit(link).query)["s"] for link in adding)
+    # Adding the one already listed leaves the list as it is; adding the other appends it.
+    assert lists == sorted([[listed.id], [listed.id, other.id]])
+    assert all(parse_qs(urlsplit(link).query)["back"] == ["/search?q=zyxomba"] for link in adding)
