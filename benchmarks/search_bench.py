@@ -278,7 +278,8 @@ def main():
     parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated listing counts")
     parser.add_argument("--repeat", type=int, default=60, help="queries per case")
     args = parser.parse_args()
-    print(f"Python {sys.version.split()[0]}; latencies are whole search() calls (20 results, rows loaded)")
+    print(f"Python {sys.version.split()[0]}; latencies are whole search() calls "
+          "(20 results with their stored listings and snippets)")
     print(f"load average now: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs "
           "(CPU figures are this process only; wall figures include waiting for a shared CPU)")
     for size in (int(s) for s in args.sizes.split(",")):
