@@ -53,6 +53,7 @@ class SegmentData:
         self.size = reader.doc_count_all()
         self._postings: OrderedDict = OrderedDict()
         self._listings: OrderedDict = OrderedDict()
+        self._derived: OrderedDict = OrderedDict()
         ids, names, points, openings, lengths = [], [], [], [], []
         if "meta" in reader.schema:
             column = reader.column_reader("meta")
@@ -80,6 +81,13 @@ class SegmentData:
             if opening:
                 groups.setdefault(opening, []).append(i)
         self.timetables = [(opening_ranges(k), from_ids(v, self.size)) for k, v in groups.items()]
+
+    def derived(self, key, build, *args):
+        """Return `build(*args)`, computed once per key for this segment (for values only it determines)."""
+        found = self._derived.get(key)
+        if found is None:
+            found = _remember(self._derived, key, build(*args), 512)
+        return found
 
     def weights(self, reader, field: str, term: str) -> dict[int, float]:
         """Return {document: term frequency} for a term in this segment."""

@@ -409,37 +409,50 @@ def _text_scores(view, parsed: query.ParsedText, docnums: list[int]) -> dict[int
     scores: dict[int, float] = {}
     if not docnums or not parsed.clauses:
         return scores
-    # Each segment's share of `docnums`, as local numbers: a posting list is walked, or the wanted
-    # documents looked up in it, whichever is shorter.
+    # Each segment's share of `docnums`, as local numbers (and as a set): a posting list is walked,
+    # or the wanted documents looked up in it, whichever is shorter.
     ordered = sorted(docnums)
     wanted = []
     for _, offset, data in view.leaves:
-        local = ordered[bisect_left(ordered, offset):bisect_left(ordered, offset + data.size)]
-        wanted.append([d - offset for d in local])
+        first, last = bisect_left(ordered, offset), bisect_left(ordered, offset + data.size)
+        local = [d - offset for d in ordered[first:last]]
+        wanted.append((local, set(local)))
     n = max(1, view.live.bit_count())
+    get = scores.get
     for name, term, boost in _scoring_terms(parsed):
         df = view.doc_frequency(name, term)
         if not df:
             continue
-        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-        average = view.average_length(name) if name in documents.TEXT_FIELDS else None
-        for (reader, offset, data), local_wanted in zip(view.leaves, wanted, strict=True):
+        weight = boost * math.log(1 + (n - df + 0.5) / (df + 0.5))
+        # Rounded, so a segment's term-frequency parts stay valid while edits nudge the mean length.
+        average = round(view.average_length(name), 1) if name in documents.TEXT_FIELDS else None
+        for (reader, offset, data), (local_wanted, chosen) in zip(view.leaves, wanted, strict=True):
             if not local_wanted:
                 continue
-            weights = data.weights(reader, name, term)
-            if not weights:
+            key = ("bm25", name, term, average)
+            parts = data.derived(key, _frequency_parts, reader, data, name, term, average)
+            if not parts:
                 continue
-            if len(local_wanted) < len(weights):
-                found = [(local, weights[local]) for local in local_wanted if local in weights]
+            if len(local_wanted) < len(parts):
+                for local in local_wanted:
+                    part = parts.get(local)
+                    if part is not None:
+                        scores[local + offset] = get(local + offset, 0.0) + weight * part
             else:
-                chosen = set(local_wanted)
-                found = [(local, tf) for local, tf in weights.items() if local in chosen]
-            lengths = data.lengths.get(name) if average else None
-            for local, tf in found:
-                d = local + offset
-                norm = K1 * (1 - B + B * lengths[local] / average) if lengths else K1
-                scores[d] = scores.get(d, 0.0) + boost * idf * tf * (K1 + 1) / (tf + norm)
+                for local, part in parts.items():
+                    if local in chosen:
+                        scores[local + offset] = get(local + offset, 0.0) + weight * part
     return scores
+
+
+def _frequency_parts(reader, data, name: str, term: str, average: float | None) -> dict[int, float]:
+    """Return BM25's term-frequency part, tf·(k1+1)/(tf+norm), of each document holding a term."""
+    lengths = data.lengths.get(name) if average else None
+    parts = {}
+    for local, tf in data.weights(reader, name, term).items():
+        norm = K1 * (1 - B + B * lengths[local] / average) if lengths else K1
+        parts[local] = tf * (K1 + 1) / (tf + norm)
+    return parts
 
 
 def _scoring_terms(parsed: query.ParsedText):
