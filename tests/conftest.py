@@ -133,6 +133,15 @@ def _app_for(request, tmp_path, seeded, **overrides):
     return make_app(f"sqlite:///{path}", tmp_path / "search-index", **overrides)
 
 
+@pytest.fixture(autouse=True)
+def _close_search_indexes():
+    """Close the apps' search indexes after each test: their searchers hold index files open."""
+    yield
+    from directory.search import store
+
+    store.close_all()
+
+
 @pytest.fixture
 def app(request, tmp_path):
     """An app with reference data (boroughs, taxonomies) and no services; its context is pushed."""

@@ -152,7 +152,9 @@ def listing_from_service(service: Service) -> Listing:
         organisation_id=service.organisation_id or "",
         organisation=service.organisation.name if service.organisation else "",
         catchment=service.catchment,
-        terms=[_Term(t.code, t.id, t.taxonomy.code) for t in service.terms],
+        # The same order as `listings_from_rows`: positions repeat across taxonomies.
+        terms=[_Term(t.code, t.id, t.taxonomy.code)
+               for t in sorted(service.terms, key=lambda t: (t.taxonomy.code, t.position, t.code))],
         pathways={stage.pathway.slug for stage in service.pathway_stages if stage.pathway is not None},
         locations=[
             _Place(loc.location_type, loc.borough_code, loc.latitude, loc.longitude)
@@ -195,7 +197,7 @@ def listings_from_rows(session, ids: list[str]) -> dict[str, Listing]:
         .join(TaxonomyTerm, TaxonomyTerm.id == service_terms.c.taxonomy_term_id)
         .join(Taxonomy, Taxonomy.id == TaxonomyTerm.taxonomy_id)
         .where(service_terms.c.service_id.in_(ids))
-        .order_by(service_terms.c.service_id, TaxonomyTerm.position)
+        .order_by(service_terms.c.service_id, Taxonomy.code, TaxonomyTerm.position, TaxonomyTerm.code)
     ):
         found[service_id].terms.append(_Term(code, term_id, vocabulary))
     for service_id, slug in session.execute(

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..models import Borough, Pathway, Service, Taxonomy, TaxonomyTerm
 from . import bitsets, documents, query, text
 from .documents import Listing
+from .store import IndexBusy
 
 SORTS = ("relevance", "distance", "name")
 MAX_MILES = 100.0
@@ -546,15 +547,25 @@ def _shorten(source: str, width: int = 220) -> str:
     return source[: cut if cut > 0 else width] + "…"
 
 
-def run(index, request: SearchRequest, catalogue: Catalogue) -> SearchResult:
-    """Answer `request` from `index` (a store.SearchIndex)."""
-    try:
-        criteria = validate(request, catalogue.fresh())
-    except SearchInputError:
-        # A pathway or term added in the last minute is not an error: look again before saying so.
-        criteria = validate(request, catalogue.fresh(max_age=1.0))
-    now = clock.now()
-    started = time.perf_counter()
+@dataclass
+class _Reading:
+    """What one pass over the index found for a request."""
+
+    parsed: query.ParsedText
+    partial: bool
+    total: int
+    facets: dict
+    relaxations: list
+    page_docs: list[int]
+    scores: dict[int, float]
+    metres: dict[int, float]
+    sort: str
+    stored: list[tuple[int, Listing | None]]
+    indexed: float  # perf_counter when ranking ended
+
+
+def _read(index, criteria: _Criteria, catalogue: Catalogue, now) -> _Reading:
+    """Match, count, rank and read the page's listings from the index."""
     with index.reading() as view:
         parsed = query.parse(criteria.text, view, catalogue)
         text_bits, partial, abouts = _text_bits(view, parsed, catalogue)
@@ -566,27 +577,51 @@ def run(index, request: SearchRequest, catalogue: Catalogue) -> SearchResult:
         page_docs, scores, metres, sort = _order(view, criteria, parsed, matched, abouts)
         indexed = time.perf_counter()
         stored = [(d, view.listing(d)) for d in page_docs]
+    return _Reading(parsed, partial, total, facets, relaxations, page_docs, scores, metres, sort, stored,
+                    indexed)
+
+
+def run(index, request: SearchRequest, catalogue: Catalogue) -> SearchResult:
+    """Answer `request` from `index` (a store.SearchIndex)."""
+    try:
+        criteria = validate(request, catalogue.fresh())
+    except SearchInputError:
+        # A pathway or term added in the last minute is not an error: look again before saying so.
+        criteria = validate(request, catalogue.fresh(max_age=1.0))
+    now = clock.now()
+    started = time.perf_counter()
+    try:
+        read = _read(index, criteria, catalogue, now)
+    except IndexBusy:
+        raise
+    except Exception as exc:  # noqa: BLE001  (a damaged index file fails in many ways: rebuild, answer)
+        index.recover(index.build, exc)
+        read = None
+    if read is None:
+        read = _read(index, criteria, catalogue, now)
+    stored = read.stored
     listed = _still_listed([listing.id for _, listing in stored if listing]) if stored else set()
     hits = [
-        _hit(listing, criteria, parsed, scores.get(d), metres.get(d), now)
+        _hit(listing, criteria, read.parsed, read.scores.get(d), read.metres.get(d), now)
         for d, listing in stored
         if listing is not None and listing.id in listed
     ]
-    pages = 1 if not criteria.per_page else max(1, math.ceil(total / criteria.per_page))
+    pages = 1 if not criteria.per_page else max(1, math.ceil(read.total / criteria.per_page))
     return SearchResult(
-        total=total,
+        total=read.total,
         hits=hits,
-        facets=facets,
-        suggestion=parsed.suggestion(t for h in hits for t in (h.listing.name, h.listing.description)),
-        relaxations=relaxations,
+        facets=read.facets,
+        suggestion=read.parsed.suggestion(t for h in hits for t in (h.listing.name, h.listing.description)),
+        relaxations=read.relaxations,
         page=criteria.page,
         pages=pages,
         per_page=criteria.per_page,
-        sort=sort,
+        sort=read.sort,
         place=criteria.place,
         borough=criteria.borough,
-        partial=partial,
-        corrections=parsed.corrections,
-        timings={"index": (indexed - started) * 1000, "rows": (time.perf_counter() - indexed) * 1000},
+        partial=read.partial,
+        corrections=read.parsed.corrections,
+        timings={"index": (read.indexed - started) * 1000,
+                 "rows": (time.perf_counter() - read.indexed) * 1000},
     )
 

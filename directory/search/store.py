@@ -15,13 +15,16 @@ import os
 import shutil
 import threading
 import time
+import traceback
 import warnings
+import weakref
 from contextlib import contextmanager, suppress
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
 from whoosh import writing
+from whoosh.filedb.filestore import FileStorage
 
 from ..models import Service
 from . import changelog, documents
@@ -51,10 +54,15 @@ def _quietly(check, default):
     return result
 
 
-def _collect_quietly() -> None:
-    """Close the files a failed Whoosh open left behind, without ResourceWarnings."""
+def _collect_quietly(failure: BaseException | None = None) -> None:
+    """Close the files a failed Whoosh open left behind, without ResourceWarnings.
+
+    Pass the exception while still handling it: its traceback's frames hold those files.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
+        if failure is not None:
+            traceback.clear_frames(failure.__traceback__)
         gc.collect()
 
 
@@ -67,10 +75,20 @@ class IndexBusy(Exception):
     """Another process held the writer lock for longer than we were willing to wait."""
 
 
+_INDEXES: "weakref.WeakSet[SearchIndex]" = weakref.WeakSet()
+
+
+def close_all() -> None:
+    """Close every index this process has open (their searchers hold files open until closed)."""
+    for index in list(_INDEXES):
+        index.close()
+
+
 class SearchIndex:
     """The search index of one node (one directory), shared by this process's threads."""
 
     def __init__(self, directory: str, engine_source):
+        _INDEXES.add(self)
         self.directory = str(directory)
         self._engine_source = engine_source  # returns the SQLAlchemy engine (the app's)
         self._read_lock = threading.RLock()
@@ -143,7 +161,7 @@ class SearchIndex:
     def _open_problem(self) -> str | None:
         if not whoosh_index.exists_in(self.directory):
             return "missing"
-        ix = whoosh_index.open_dir(self.directory)
+        ix = self._open()
         try:
             if set(ix.schema.names()) != set(documents.schema().names()):
                 return "old schema"
@@ -156,6 +174,31 @@ class SearchIndex:
     def is_open(self) -> bool:
         """Whether this process has checked (or built) the index and keeps it current."""
         return self._checked and os.getpid() == self._pid
+
+    def _open(self):
+        # Plain reads, not mmap: a segment file truncated under a memory map kills the process with
+        # SIGBUS, where a read fails with an exception the search can recover from by rebuilding.
+        return FileStorage(self.directory, supports_mmap=False).open_index()
+
+    def recover(self, failed_build: str | None, failure: BaseException) -> None:
+        """Rebuild after reading the index failed, unless another process rebuilt it meanwhile.
+
+        `failed_build` is the build the failed read used (see `build`): a damaged file can still
+        pass `problem()`'s checks, so the failure itself is the evidence.
+        """
+        log.warning("reading the search index in %s failed (%s); rebuilding", self.directory, repr(failure))
+        with self._read_lock:
+            self._close()
+            _collect_quietly(failure)
+            with self.writing(READ_REBUILD_WAIT):
+                if self._current_build() == failed_build:
+                    self._build(wipe=True)
+            self._checked = True
+
+    @property
+    def build(self) -> str | None:
+        """The identity of the build this process reads (changes when anyone rebuilds the index)."""
+        return self._build_token
 
     def _looks_present(self) -> bool:
         if not os.path.exists(self._path(STATE_FILE)):
@@ -194,7 +237,7 @@ class SearchIndex:
                 self._wipe()
                 ix = whoosh_index.create_in(self.directory, documents.schema())
             else:
-                ix = whoosh_index.open_dir(self.directory)
+                ix = self._open()
             ids = session.scalars(
                 select(Service.id)
                 .where(Service.is_published.is_(True), Service.status == "active")
@@ -284,7 +327,7 @@ class SearchIndex:
             if published and status == "active"
         ]
         listings = documents.listings_from_rows(session, list(shown))
-        ix = whoosh_index.open_dir(self.directory)
+        ix = self._open()
         try:
             writer = ix.writer(timeout=5.0)
             try:
@@ -318,6 +361,7 @@ class SearchIndex:
                 view = self._current_view()
             except Exception as exc:  # the directory vanished or broke while we were serving
                 log.warning("search index in %s needs a rebuild: %s", self.directory, repr(exc))
+                _collect_quietly(exc)
                 view = None
             if view is None:
                 _collect_quietly()
@@ -332,7 +376,7 @@ class SearchIndex:
             if not self._checked:
                 self.ensure(timeout=READ_REBUILD_WAIT)
             self._build_token = self._current_build()
-            ix = whoosh_index.open_dir(self.directory)
+            ix = self._open()
             self._searcher = ix.searcher()
             self._view = None
         elif self._build_token != self._current_build():
@@ -340,8 +384,12 @@ class SearchIndex:
             self._close()
             return self._current_view()
         elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
+            # A new searcher, not Whoosh's refresh(): that shares readers with the old one, which is
+            # then never closed, and without mmap its files would stay open. Segment caches carry over.
+            old, self._searcher = self._searcher, self._open().searcher()
             self._view = None
+            with suppress(Exception):
+                old.close()
         if self._view is None or self._view.searcher is not self._searcher:
             self._view = View(self._searcher, self._segments)
             live = {reader.segment().segment_id() for reader, _, _ in self._view.leaves}

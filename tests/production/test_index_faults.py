@@ -123,3 +123,16 @@ def test_a_writer_killed_mid_write_leaves_no_lock_behind(seeded_app):
     assert f"/services/{service.id}" in result_links(client, "xqvbnmz")
     assert client.get("/healthz").get_json() == {
         "status": "ok", "database": "ok", "index": "ok", "index_lag": 0}
+
+
+def test_an_index_truncated_in_place_while_serving_is_rebuilt(seeded_app):
+    client = seeded_app.test_client()
+    before = result_links(client, "PEP")
+    assert before
+    directory = Path(seeded_app.config["SEARCH_INDEX_DIR"])
+    # In place, under the open reader: memory-mapped files would kill the process with SIGBUS here.
+    for path in directory.glob("*.seg"):
+        os.truncate(path, path.stat().st_size // 3)
+    assert sorted(result_links(client, "PEP")) == sorted(before)
+    assert sorted(result_links(client, "chemsex")), "every later search works too"
+    assert index_state(client) == "ok"
