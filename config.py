@@ -38,6 +38,8 @@ class Config:
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search-index"))
     # How often a node polls the change log for edits made through other nodes.
     SEARCH_POLL_SECONDS = float(os.environ.get("SEARCH_POLL_SECONDS", "2"))
+    # How long `flask search prune` keeps change-log entries: longer than any node may be offline.
+    INDEX_CHANGE_KEEP_DAYS = int(os.environ.get("INDEX_CHANGE_KEEP_DAYS", "30"))
 
     WTF_CSRF_ENABLED = True
     # A token lives as long as the session: forms left open on a ward PC still work.

@@ -5,6 +5,9 @@ PostgreSQL entry 11 can become visible before entry 10. Remembering only the hig
 number would lose 10 for good. So the state also keeps the numbers skipped so far ("gaps", with
 when each was first seen) and re-reads them on every sync until they appear or are old enough
 that their transaction must have rolled back.
+
+Old entries are pruned (`prune`, run by `flask search prune`); a node that was away for longer than
+the log keeps finds entries missing just above its position (`missed`) and rebuilds.
 """
 
 import json
@@ -13,8 +16,9 @@ import time
 import uuid
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 
 from ..models import IndexChange
 
@@ -109,6 +113,27 @@ def starting_point(session, schema: int, now: float | None = None) -> Position:
     position = advance(Position(max(0, top - REBUILD_WINDOW), [], schema, build), list(recent), now)
     position.max_seq = top
     return position
+
+
+def prune(session, before: datetime) -> int:
+    """Delete entries written before `before`, always keeping the newest. Return how many went.
+
+    The caller commits. Every node must have applied what is deleted (or it rebuilds, see `missed`),
+    so keep entries for longer than any node may be away: days, not minutes.
+    """
+    newest = session.scalar(select(func.max(IndexChange.seq)))
+    if newest is None:
+        return 0
+    result = session.execute(
+        delete(IndexChange).where(IndexChange.created_at < before, IndexChange.seq < newest)
+    )
+    return result.rowcount or 0
+
+
+def missed(session, position: Position) -> bool:
+    """Whether entries this node has not applied were pruned (it must rebuild to catch up)."""
+    oldest = session.scalar(select(func.min(IndexChange.seq)))
+    return oldest is not None and oldest > position.max_seq + 1
 
 
 def _ranges_without(first: int, last: int, seen: list[int]):

@@ -306,6 +306,9 @@ class SearchIndex:
     def _follow(self, position: changelog.Position) -> int:
         changed = 0
         with Session(self._engine_source()) as session:
+            if changelog.missed(session, position):
+                log.warning("search index in %s is behind the pruned change log; rebuilding", self.directory)
+                return self._build(wipe=True)
             while True:
                 rows = changelog.pending(session, position)
                 if not rows:

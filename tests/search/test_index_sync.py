@@ -277,3 +277,54 @@ def test_an_empty_directory_database_searches_without_error(app, find):
     assert find("chemsex") == []
     result = search.search(search.SearchRequest(borough="lambeth", open_now=True))
     assert result.total == 0 and result.facets["open_now"] == {"yes": 0}
+
+
+# -- pruning the change log --------------------------------------------------------------------
+
+
+def _age_entries(days: int, seqs=None):
+    from datetime import timedelta
+
+    from directory.models.base import utcnow
+
+    statement = update(IndexChange).values(created_at=utcnow() - timedelta(days=days))
+    if seqs is not None:
+        statement = statement.where(IndexChange.seq.in_(seqs))
+    db.session.execute(statement)
+    db.session.commit()
+
+
+def _log() -> list[int]:
+    return list(db.session.scalars(select(IndexChange.seq).order_by(IndexChange.seq)))
+
+
+def test_pruning_removes_old_entries_and_always_keeps_the_newest(app, make):
+    for n in range(4):
+        make.service(name=f"Clinic {n}")
+    seqs = _log()
+    _age_entries(40, seqs[:-2])
+    result = app.test_cli_runner().invoke(args=["search", "prune", "--days", "30"])
+    assert result.exit_code == 0, result.output
+    assert f"Removed {len(seqs) - 2} change-log entries older than 30 days." in result.output
+    assert _log() == seqs[-2:]
+    _age_entries(40)
+    app.test_cli_runner().invoke(args=["search", "prune"])  # the configured 30 days
+    assert _log() == seqs[-1:], "the newest entry stays, so nodes can tell how far the log has gone"
+
+
+def test_a_node_behind_the_pruned_log_rebuilds_and_finds_every_edit(app, make, other_node):
+    make.service(name="First clinic")
+    with other_node.app_context():
+        search.sync()
+        assert names("clinic") == ["First clinic"]
+        db.session.remove()
+    # The other node is away while two services are added and the log is pruned past them.
+    make.service(name="Second clinic")
+    make.service(name="Third clinic")
+    _age_entries(40)
+    app.test_cli_runner().invoke(args=["search", "prune"])
+    assert len(_log()) == 1  # only the newest entry, for the third clinic, is left
+    with other_node.app_context():
+        search.sync()
+        assert sorted(names("clinic")) == ["First clinic", "Second clinic", "Third clinic"]
+        db.session.remove()
