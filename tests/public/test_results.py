@@ -167,6 +167,15 @@ def test_a_bad_postcode_is_explained_beside_the_field(client, services):
     assert "not a London postcode" in text(doc.select_one("#postcode-error"))
 
 
+def test_nearest_first_without_a_postcode_says_how_it_sorted(client, services):
+    doc = page(client.get("/search?q=chemsex&sort=distance"))
+    assert names(doc), "the search still answers, by best match"
+    notice = doc.select_one("#sort-notice")
+    assert "enter a postcode" in text(notice) and notice.a["href"] == "#postcode"
+    with_postcode = page(client.get("/search?q=chemsex&sort=distance&postcode=SW9+8BS"))
+    assert with_postcode.select_one("#sort-notice") is None
+
+
 def test_unknown_options_from_an_old_bookmark_are_dropped(client, services):
     doc = page(client.get("/search?q=tina&service_type=no-such-type&audience=lgbtq&page=abc&sort=bogus"))
     assert names(doc) == ["Brixton chemsex drop-in"]
