@@ -3,16 +3,19 @@
 Filters and facet counts are AND/OR of these and `int.bit_count()`, so counting a facet value is
 one popcount instead of a pass over the matches. Whoosh segments never change once written (only
 their deletions do), so per-segment sets are built once per process and reused by every later
-generation; a generation's global sets are the segments' sets shifted to their offsets.
+generation; a generation's global sets are the segments' sets shifted to their offsets. Ranking
+and distances work on whole NumPy arrays by document number (`to_array`, `View.rank_array`,
+`View.metres_from`).
 """
 
 import math
 from collections import OrderedDict
 
+import numpy as np
+
 from .documents import TEXT_FIELDS, Listing, decode_listing, decode_meta, opening_ranges
 
 EARTH_RADIUS_M = 6_371_008.8
-_BYTE_BITS = [tuple(j for j in range(8) if b >> j & 1) for b in range(256)]
 
 
 def from_ids(ids, size: int) -> int:
@@ -23,15 +26,10 @@ def from_ids(ids, size: int) -> int:
     return int.from_bytes(buf, "little")
 
 
-def to_ids(bits: int) -> list[int]:
-    """Return the document numbers in a set, ascending."""
-    out: list[int] = []
-    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
-    for i, byte in enumerate(data):
-        if byte:
-            base = i << 3
-            out.extend(base + j for j in _BYTE_BITS[byte])
-    return out
+def to_array(bits: int, size: int) -> np.ndarray:
+    """Return a set of document numbers as a boolean array of `size` (for whole-set arithmetic)."""
+    raw = np.frombuffer(bits.to_bytes((size >> 3) + 1, "little"), dtype=np.uint8)
+    return np.unpackbits(raw, bitorder="little")[:size].view(bool)
 
 
 def project(lat: float, lon: float) -> tuple[float, float]:
@@ -145,6 +143,7 @@ class View:
         self._memo: OrderedDict = OrderedDict()
         self._names = None
         self._name_ranks = None
+        self._point_arrays = None
         self._points = None
         self._ids = None
 
@@ -213,13 +212,12 @@ class View:
         return self._names
 
     @property
-    def name_ranks(self) -> list[int]:
-        """Each document's place in name order: sorting by a small int is cheaper than by a name."""
+    def rank_array(self) -> np.ndarray:
+        """Each document's place in name order (ties by document number), for sorting."""
         if self._name_ranks is None:
             names = self.names
-            ranks = [0] * len(names)
-            for rank, d in enumerate(sorted(range(len(names)), key=names.__getitem__)):
-                ranks[d] = rank
+            ranks = np.empty(len(names), dtype=np.int64)
+            ranks[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
             self._name_ranks = ranks
         return self._name_ranks
 
@@ -242,29 +240,24 @@ class View:
             self._remember(key, bits)
         return bits
 
-    def distances(self, lat: float, lon: float, docnums) -> dict[int, float]:
-        """Return approximate metres to the nearest location, for documents that have one."""
+    def metres_from(self, lat: float, lon: float) -> np.ndarray:
+        """Return each document's approximate distance in metres to its nearest location (inf if none)."""
+        if self._point_arrays is None:
+            owners = [d for d, pts in enumerate(self.points) for _ in pts]
+            flat = [p for pts in self.points for p in pts]
+            self._point_arrays = (np.asarray(owners, dtype=np.int64),
+                                  np.asarray([x for x, _ in flat]), np.asarray([y for _, y in flat]))
+        owners, xs, ys = self._point_arrays
         x0, y0 = project(lat, lon)
-        scale = math.cos(math.radians(lat))
-        points = self.points
-        hypot = math.hypot
-        out = {}
-        for d in docnums:
-            pts = points[d]
-            if not pts:
-                continue
-            if len(pts) == 1:
-                x, y = pts[0]
-                out[d] = hypot((x - x0) * scale, y - y0)
-            else:
-                out[d] = min(hypot((x - x0) * scale, y - y0) for x, y in pts)
-        return out
+        metres = np.full(self.size, np.inf)
+        np.minimum.at(metres, owners, np.hypot((xs - x0) * math.cos(math.radians(lat)), ys - y0))
+        return metres
 
     def within(self, lat: float, lon: float, metres: float) -> int:
         """Return the documents with a location within `metres` of the point."""
         key = ("near", round(lat, 5), round(lon, 5), round(metres))
         bits = self._memo.get(key)
         if bits is None:
-            near = [d for d, m in self.distances(lat, lon, range(self.size)).items() if m <= metres]
-            bits = self._remember(key, from_ids(near, self.size))
+            near = np.flatnonzero(self.metres_from(lat, lon) <= metres)
+            bits = self._remember(key, from_ids(near.tolist(), self.size))
         return bits
