@@ -83,16 +83,20 @@ def _token(value) -> str:
 
 def borough_slug(request) -> str:
     """Return the slug of the borough searched for (chosen, or the postcode's), or ""."""
-    from . import geo
-    from .reference import borough_by_slug_or_code
+    from . import geo, search
 
-    borough = borough_by_slug_or_code(getattr(request, "borough", None) or "")
+    # The boroughs search already holds: counting a search must not cost it more database round trips.
+    catalogue = search.catalogue()
+    value = str(getattr(request, "borough", None) or "").strip()
+    borough = None
+    if value:
+        borough = catalogue.boroughs.get(value.upper()) or catalogue.boroughs.get(value.lower())
     if borough is None and getattr(request, "postcode", None):
         try:
             place = geo.lookup(request.postcode)
         except (geo.MalformedPostcode, geo.NotInLondon):
             return ""
-        borough = borough_by_slug_or_code(place.borough_code or "")
+        return catalogue.borough_slugs.get(place.borough_code or "", "")
     return borough.slug if borough else ""
 
 

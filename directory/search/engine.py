@@ -479,9 +479,12 @@ def _still_listed(ids: list[str]) -> set[str]:
     """Return which of these services are still published and active (one primary-key query)."""
     if not ids:
         return set()
-    rows = db.session.execute(
-        select(Service.id, Service.is_published, Service.status).where(Service.id.in_(ids))
-    )
+    # On its own connection in autocommit: one statement needs no transaction, and opening and
+    # rolling one back would cost two more round trips to the database on every results page.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        rows = connection.execute(
+            select(Service.id, Service.is_published, Service.status).where(Service.id.in_(ids))
+        ).all()
     # Checked here, not in SQL: with those conditions in the WHERE clause SQLite's planner picks the
     # (is_published, status) index and scans every published listing instead of the primary key.
     return {service_id for service_id, published, status in rows if published and status == "active"}
