@@ -8,7 +8,7 @@ round trip) or from a loaded `Service` (care pathway pages). Both go through the
 from dataclasses import dataclass
 from datetime import datetime
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import catchment, hours
 from ..models import Service
@@ -84,10 +84,15 @@ def from_service(service: Service) -> Card:
     )
 
 
+_OPEN_BADGE = Markup('<span class="status status-open">')
+_CLOSED_BADGE = Markup('<span class="status status-closed">')
+_BADGE_END = Markup("</span>")
+
+
 def status_badge(status: str) -> Markup:
     """Show an opening status ("Open now, until 17:00") as a badge; a function, not a macro, as a
     results page shows twenty of them."""
     if not status:
         return Markup('<span class="status status-unknown">Opening times not listed</span>')
-    kind = "status-open" if status.startswith("Open") else "status-closed"
-    return Markup('<span class="status {}">{}</span>').format(kind, status)
+    opening = _OPEN_BADGE if status.startswith("Open") else _CLOSED_BADGE
+    return opening + escape(status) + _BADGE_END

@@ -77,3 +77,11 @@ def test_card_links_carry_the_signposting_list(app, make):
     # Adding the one already listed leaves the list as it is; adding the other appends it.
     assert lists == sorted([[listed.id], [listed.id, other.id]])
     assert all(parse_qs(urlsplit(link).query)["back"] == ["/search?q=zyxomba"] for link in adding)
+
+
+def test_status_badges_say_open_closed_or_unknown_and_escape_the_text():
+    assert cards.status_badge("Open now, until 17:00") == (
+        '<span class="status status-open">Open now, until 17:00</span>')
+    assert 'status-closed">Closed, opens Tuesday 09:00<' in cards.status_badge("Closed, opens Tuesday 09:00")
+    assert "Opening times not listed" in cards.status_badge("")
+    assert "&lt;b&gt;" in cards.status_badge("Open <b>")
