@@ -16,7 +16,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, time
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 from whoosh import columns, fields
 from whoosh.analysis import SpaceSeparatedTokenizer
 
@@ -226,41 +225,6 @@ def listings_from_rows(session, ids: list[str]) -> dict[str, Listing]:
         .where(ServiceAtLocation.service_id.in_(ids))
     ):
         found[service_id].schedules.append((weekday, opens, closes))
-    return found
-
-
-def is_indexed(service: Service) -> bool:
-    """Whether a service belongs in the index: published and active."""
-    return bool(service.is_published) and service.status == "active"
-
-
-def load_options(for_index=True):
-    """Return the loader options that fetch everything a document (or a result) needs in bulk."""
-    options = (
-        joinedload(Service.organisation),
-        selectinload(Service.terms).joinedload(TaxonomyTerm.taxonomy),
-        selectinload(Service.catchment_boroughs),
-        selectinload(Service.phones),
-        selectinload(Service.service_at_locations).options(
-            joinedload(ServiceAtLocation.location).joinedload(Location.borough),
-            selectinload(ServiceAtLocation.schedules),
-        ),
-    )
-    if for_index:
-        options += (selectinload(Service.pathway_stages).joinedload(PathwayStage.pathway),)
-    return options
-
-
-def services_by_id(session, ids, indexed_only=True, for_index=True) -> dict[str, Service]:
-    """Load services with everything a document (or a result) needs, in a fixed number of queries."""
-    found = {}
-    ids = list(ids)
-    for start in range(0, len(ids), 500):
-        batch = ids[start : start + 500]
-        query = select(Service).where(Service.id.in_(batch)).options(*load_options(for_index))
-        # Checked here, not in SQL: with those conditions in the WHERE clause SQLite's planner picks the
-        # (is_published, status) index and scans every published listing instead of the primary key.
-        found.update((s.id, s) for s in session.scalars(query) if not indexed_only or is_indexed(s))
     return found
 
 

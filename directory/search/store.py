@@ -321,7 +321,7 @@ class SearchIndex:
         return changed
 
     def _apply(self, session, service_ids: set[str]) -> int:
-        # Filtered here, not in SQL, so the primary key is used (see documents.services_by_id).
+        # Filtered here, not in SQL, so the primary key is used (see engine._still_listed).
         shown = [
             service_id
             for service_id, published, status in session.execute(
