@@ -17,7 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from . import audit
 from .extensions import db
 from .models import Invitation, Membership, Organisation, User
-from .models.base import utcnow
+from .models.base import as_utc, utcnow
 
 MIN_PASSWORD_LENGTH = 12
 COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common-passwords.txt"
@@ -154,7 +154,7 @@ def find_link(token: str) -> Invitation:
         raise LinkError("This link is not valid. Check you copied all of it, or ask an admin for a new one.")
     if invitation.used_at is not None:
         raise LinkError("This link has already been used or was replaced. Ask an admin for a new one.")
-    if _aware(invitation.expires_at) <= utcnow():
+    if as_utc(invitation.expires_at) <= utcnow():
         raise LinkError("This link has expired. Ask an admin for a new one.")
     if not invitation.user.is_active:
         raise LinkError("This account has been switched off. Ask an admin if you need it back.")
@@ -170,13 +170,6 @@ def complete_link(token: str, password: str) -> User:
     audit.record("password-set", actor=user, target=user, purpose=invitation.purpose)
     db.session.commit()
     return user
-
-
-def _aware(moment):
-    # SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC.
-    from datetime import UTC
-
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 # --- People and roles ------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from . import catchment, clock
 from .extensions import db
 from .models import Borough, Pathway, PathwayStage, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from .models.base import as_utc
 
 # Services specifically for LGBTQ+ people: the audiences the LGBTQ+ toggle keeps.
 LGBTQ_AUDIENCES = ("lgbtq", "gay-bi-msm", "trans-non-binary")
@@ -201,13 +202,6 @@ class Freshness:
 NO_BOROUGH = "London-wide, national or remote (no borough)"
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
 def listing_boroughs(service: Service, names: dict[str, str]) -> list[str]:
     """Return the names of the boroughs a listing belongs to: where it is, else whom it is for."""
     codes = catchment.located_in(service)
@@ -230,7 +224,7 @@ def freshness_report(organisation_ids=None, stalest_limit: int = 20) -> Freshnes
     by_org: dict[str, FreshnessRow] = {}
     by_borough: dict[str, FreshnessRow] = {}
     for service in services:
-        verified = _aware(service.verified_at)
+        verified = as_utc(service.verified_at)
         fresh = verified is not None and verified >= cutoff
         org = service.organisation.name
         rows = [overall, by_org.setdefault(org, FreshnessRow(org))]
@@ -240,7 +234,7 @@ def freshness_report(organisation_ids=None, stalest_limit: int = 20) -> Freshnes
             row.fresh += fresh
 
     stalest = sorted(
-        ((s, _aware(s.verified_at)) for s in services),
+        ((s, as_utc(s.verified_at)) for s in services),
         # Never verified first, then oldest verification; name breaks ties so the list is stable.
         key=lambda pair: (pair[1] is not None, pair[1] or cutoff, pair[0].name),
     )

@@ -5,7 +5,7 @@ the listing version it was based on. The published listing changes only when an 
 """
 
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -25,7 +25,7 @@ from .models import (
     TaxonomyTerm,
     User,
 )
-from .models.base import utcnow
+from .models.base import as_utc, utcnow
 from .validation import ListingError
 
 KIND_LABELS = {
@@ -318,11 +318,7 @@ def is_stale(service: Service, now=None) -> bool:
     if service.verified_at is None:
         return True
     now = now or utcnow()
-    return _aware(service.verified_at) < now - timedelta(days=current_app.config["STALE_AFTER_DAYS"])
-
-
-def _aware(moment):
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    return as_utc(service.verified_at) < now - timedelta(days=current_app.config["STALE_AFTER_DAYS"])
 
 
 # --- Proposals -------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from .models import (
     TaxonomyTerm,
     pathway_stage_services,
 )
+from .models.base import as_utc
 from .models.listings import PathwayStage
 
 DATA_DIR = Path(__file__).parent / "data" / "oruk"
@@ -119,9 +120,7 @@ def timestamp(moment: datetime | None) -> str | None:
     """Return an ISO 8601 UTC timestamp with milliseconds, as ORUK asks."""
     if moment is None:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return as_utc(moment).astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 # --- context: what a page of services needs besides its rows, loaded in a fixed number of queries ----

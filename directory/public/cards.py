@@ -12,8 +12,9 @@ from markupsafe import Markup, escape
 
 from .. import catchment, hours
 from ..models import Service
+from ..models.base import as_utc
 from ..search import Catalogue
-from ..search.documents import Listing, as_utc
+from ..search.documents import Listing
 from . import facts
 
 

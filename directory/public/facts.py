@@ -1,10 +1,11 @@
 """The facts a worker decides on, worded for the public pages (cards, service page, print view)."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from .. import catchment
 from ..models import Location, Service
+from ..models.base import as_utc
 
 # Audiences that make a listing "LGBTQ+-specific" rather than merely open to LGBTQ+ people.
 LGBTQ_AUDIENCES = ("lgbtq", "gay-bi-msm", "trans-non-binary")
@@ -87,9 +88,7 @@ def freshness(service: Service, moment: datetime, stale_after_days: int) -> Fres
     """Say whether a person has confirmed the listing recently, long ago, or never."""
     if service.verified_at is None:
         return Freshness("never", None)
-    verified = service.verified_at
-    if verified.tzinfo is None:  # SQLite hands back naive datetimes; they were stored as UTC
-        verified = verified.replace(tzinfo=UTC)
+    verified = as_utc(service.verified_at)
     if moment - verified > timedelta(days=stale_after_days):
         return Freshness("stale", verified)
     return Freshness("verified", verified)

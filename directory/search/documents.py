@@ -13,7 +13,7 @@ so a page of results is shown from the index without loading a row (see `cards.p
 
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 
 from sqlalchemy import select
 from whoosh import columns, fields
@@ -34,6 +34,7 @@ from ..models import (
     service_catchment,
     service_terms,
 )
+from ..models.base import as_utc
 from . import text
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
@@ -167,14 +168,6 @@ def listing_from_service(service: Service) -> Listing:
         verified_at=as_utc(service.verified_at),
         seeded=bool(service.seeded),
     )
-
-
-def as_utc(moment: datetime | None) -> datetime | None:
-    """Return `moment` as an aware datetime."""
-    # SQLite hands back naive datetimes; they were stored as UTC.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
 
 
 def listings_from_rows(session, ids: list[str]) -> dict[str, Listing]:
