@@ -7,9 +7,10 @@ TEST_DATABASE_URL is set (schema built once, tables emptied between tests).
 
 import os
 import shutil
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from config import TestConfig
 from directory import create_app
@@ -183,3 +184,18 @@ def make(app):
     from tests.factories import Factories
 
     return Factories()
+
+
+@contextmanager
+def counting_queries():
+    """Collect the SQL statements sent to the database inside the block."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)

@@ -1,27 +1,9 @@
 """No page issues a query per result: the results page and the API lists cost the same for 5 or 20 hits."""
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from directory import search
-from directory.extensions import db
-
-
-@contextmanager
-def counting_queries():
-    """Count the SQL statements sent to the database inside the block."""
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+from tests.conftest import counting_queries
 
 
 def listings(make, how_many: int, word: str):

@@ -1,31 +1,14 @@
 """Pages cost a fixed number of queries, not one (or several) per service shown."""
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from directory.extensions import db
+from tests.conftest import counting_queries
 
 from .conftest import page
 
 
-@contextmanager
-def counting():
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
 def queries_for(client, url) -> tuple[int, int]:
     db.session.expunge_all()
-    with counting() as statements:
+    with counting_queries() as statements:
         doc = page(client.get(url))
     return len(statements), len(doc.select("article.card"))
 

@@ -4,7 +4,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 from flask import url_for
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from directory import moderation, search
 from directory.extensions import db
@@ -12,6 +12,7 @@ from directory.models import Service
 from directory.public import cards
 from directory.public.views import CARD_LOADING
 from directory.search import documents
+from tests.conftest import counting_queries
 
 
 def test_cards_from_the_index_equal_cards_from_the_database(seeded_app):
@@ -36,16 +37,8 @@ def test_a_results_page_reads_no_listing_rows(app, make):
                      postcode="SW9 8BS", hours=[(d, "09:00", "17:00") for d in range(7)])
     client = app.test_client()
     client.get("/search?q=zyxomba")  # warm: reference data is read once a minute
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with counting_queries() as statements:
         page = client.get("/search?q=zyxomba").get_data(as_text=True)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert page.count('class="card"') == 20
     assert "Vauxhall Friends" in page and "Lambeth" in page  # organisation and borough on each card
     # One statement re-checks that the page's services are still published; nothing loads them.
