@@ -221,6 +221,19 @@ def listings_from_rows(session, ids: list[str]) -> dict[str, Listing]:
     return found
 
 
+def listed(connection, ids) -> set[str]:
+    """Return which of these services belong in the index: published and active (one query).
+
+    `connection` is a Session or a Connection.
+    """
+    rows = connection.execute(
+        select(Service.id, Service.is_published, Service.status).where(Service.id.in_(list(ids)))
+    )
+    # Checked here, not in SQL: with those conditions in the WHERE clause SQLite's planner picks the
+    # (is_published, status) index and scans every published listing instead of the primary key.
+    return {service_id for service_id, published, status in rows if published and status == "active"}
+
+
 # -- documents ---------------------------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from .. import catchment, clock, geo, hours
 from ..extensions import db
-from ..models import Borough, Pathway, Service, Taxonomy, TaxonomyTerm
+from ..models import Borough, Pathway, Taxonomy, TaxonomyTerm
 from . import bitsets, documents, query, text
 from .documents import Listing
 from .store import IndexBusy
@@ -482,12 +482,7 @@ def _still_listed(ids: list[str]) -> set[str]:
     # On its own connection in autocommit: one statement needs no transaction, and opening and
     # rolling one back would cost two more round trips to the database on every results page.
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        rows = connection.execute(
-            select(Service.id, Service.is_published, Service.status).where(Service.id.in_(ids))
-        ).all()
-    # Checked here, not in SQL: with those conditions in the WHERE clause SQLite's planner picks the
-    # (is_published, status) index and scans every published listing instead of the primary key.
-    return {service_id for service_id, published, status in rows if published and status == "active"}
+        return documents.listed(connection, ids)
 
 
 def _hit(listing: Listing, criteria, parsed, score, metres, now) -> Hit:

@@ -321,15 +321,7 @@ class SearchIndex:
         return changed
 
     def _apply(self, session, service_ids: set[str]) -> int:
-        # Filtered here, not in SQL, so the primary key is used (see engine._still_listed).
-        shown = [
-            service_id
-            for service_id, published, status in session.execute(
-                select(Service.id, Service.is_published, Service.status).where(Service.id.in_(service_ids))
-            )
-            if published and status == "active"
-        ]
-        listings = documents.listings_from_rows(session, list(shown))
+        listings = documents.listings_from_rows(session, list(documents.listed(session, service_ids)))
         ix = self._open()
         try:
             writer = ix.writer(timeout=5.0)
