@@ -66,10 +66,6 @@ class Choice:
     code: str
     name: str
 
-    @property
-    def slug(self) -> str:
-        return self.code
-
 
 @dataclass
 class SearchRequest:
