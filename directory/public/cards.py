@@ -36,13 +36,6 @@ class Card:
         """Say whether it is open at `moment`, or when it next opens ("" when no hours are listed)."""
         return hours.describe_status(self.sessions, moment)
 
-    @property
-    def verified_label(self) -> str:
-        """Say when a person last confirmed the listing, or that no one has."""
-        if self.verified_at is not None:
-            return f"Last verified {self.verified_at:%-d %B %Y}"
-        return "Not yet verified by the service" if self.seeded else "Never verified"
-
 
 def from_listing(listing: Listing, names: Catalogue) -> Card:
     """Return the card of a listing from the search index; `names` turns codes into names."""
