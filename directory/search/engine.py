@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 from markupsafe import Markup, escape
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from .. import catchment, clock, geo, hours
 from ..extensions import db
@@ -39,6 +40,9 @@ TAXONOMY_DIMENSIONS = {
     "referral_route": ("referral_routes", "referral-route"),
     "delivery": ("delivery", "delivery"),
 }
+# Request fields checked against the catalogue (which may be up to a minute old).
+CATALOGUE_FIELDS = frozenset(("borough", "pathway", "taxonomy_term_ids",
+                              *(attribute for attribute, _ in TAXONOMY_DIMENSIONS.values())))
 
 
 class SearchInputError(ValueError):
@@ -475,6 +479,17 @@ def _still_listed(ids: list[str]) -> set[str]:
     """Return which of these services are still published and active (one primary-key query)."""
     if not ids:
         return set()
+    try:
+        return _listed(ids)
+    except DBAPIError as error:
+        # A pooled connection that died under us (the database restarted): SQLAlchemy has
+        # discarded the pool, so a second try gets a fresh connection. A read is safe to repeat.
+        if not error.connection_invalidated:
+            raise
+        return _listed(ids)
+
+
+def _listed(ids: list[str]) -> set[str]:
     # On its own connection in autocommit: one statement needs no transaction, and opening and
     # rolling one back would cost two more round trips to the database on every results page.
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -555,7 +570,9 @@ def run(index, request: SearchRequest, catalogue: Catalogue) -> SearchResult:
     """Answer `request` from `index` (a store.SearchIndex)."""
     try:
         criteria = validate(request, catalogue.fresh())
-    except SearchInputError:
+    except SearchInputError as error:
+        if error.field not in CATALOGUE_FIELDS:
+            raise
         # A pathway or term added in the last minute is not an error: look again before saying so.
         criteria = validate(request, catalogue.fresh(max_age=1.0))
     now = clock.now()
