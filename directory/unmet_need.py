@@ -136,17 +136,16 @@ def _increment(key: dict) -> None:
     # Its own connection and transaction: the caller's session (holding the search results) is
     # neither committed nor expired by counting.
     table = UnmetSearch.__table__
+    dialect = db.engine.dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        insert = _dialect_insert(dialect)(table).values(**key, count=1)
+        upsert = insert.on_conflict_do_update(index_elements=list(key), set_={"count": table.c["count"] + 1})
+        # One statement is atomic on its own: autocommit spares a BEGIN and a COMMIT round trip.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(upsert)
+        return
     match = [table.c[name] == value for name, value in key.items()]
     with db.engine.begin() as connection:
-        dialect = connection.dialect.name
-        if dialect in ("postgresql", "sqlite"):
-            insert = _dialect_insert(dialect)(table).values(**key, count=1)
-            connection.execute(
-                insert.on_conflict_do_update(
-                    index_elements=list(key), set_={"count": table.c["count"] + 1}
-                )
-            )
-            return
         done = connection.execute(update(table).where(*match).values(count=table.c["count"] + 1))
         if done.rowcount:
             return
