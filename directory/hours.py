@@ -4,16 +4,16 @@ Sessions are weekly, in Europe/London local time. A session whose closing time i
 opening time runs past midnight (22:00-02:00); 00:00-00:00 is the whole day.
 """
 
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import NamedTuple
 
 from .models import WEEKDAYS
 
 MINUTES_PER_WEEK = 7 * 24 * 60
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(NamedTuple):
+    # A named tuple: cards key their cached opening status by their sessions, hashed on every page.
     weekday: int  # 0 = Monday
     opens_at: time
     closes_at: time

@@ -7,6 +7,7 @@ round trip) or from a loaded `Service` (care pathway pages). Both go through the
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -34,7 +35,15 @@ class Card:
 
     def status(self, moment: datetime) -> str:
         """Say whether it is open at `moment`, or when it next opens ("" when no hours are listed)."""
-        return hours.describe_status(self.sessions, moment)
+        if not self.sessions:
+            return ""
+        # To the minute, as the wording is: the same hours give the same words all that minute.
+        return _status(self.sessions, moment.replace(second=0, microsecond=0))
+
+
+@lru_cache(maxsize=8192)
+def _status(sessions: tuple[hours.Session, ...], minute: datetime) -> str:
+    return hours.describe_status(sessions, minute)
 
 
 def from_listing(listing: Listing, names: Catalogue) -> Card:
@@ -83,9 +92,10 @@ _CLOSED_BADGE = Markup('<span class="status status-closed">')
 _BADGE_END = Markup("</span>")
 
 
+@lru_cache(maxsize=1024)
 def status_badge(status: str) -> Markup:
-    """Show an opening status ("Open now, until 17:00") as a badge; a function, not a macro, as a
-    results page shows twenty of them."""
+    """Show an opening status ("Open now, until 17:00") as a badge; a function, not a macro, and
+    remembered, as a results page shows twenty of them and there are few different statuses."""
     if not status:
         return Markup('<span class="status status-unknown">Opening times not listed</span>')
     opening = _OPEN_BADGE if status.startswith("Open") else _CLOSED_BADGE

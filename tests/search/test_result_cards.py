@@ -1,12 +1,13 @@
 """Result cards come from the listing stored in the index, and say what the database says."""
 
 import re
+from datetime import datetime, time
 from urllib.parse import parse_qs, urlsplit
 
 from flask import url_for
 from sqlalchemy import select
 
-from directory import moderation, search
+from directory import clock, hours, moderation, revisions, search
 from directory.extensions import db
 from directory.models import Service
 from directory.public import cards
@@ -78,3 +79,26 @@ def test_status_badges_say_open_closed_or_unknown_and_escape_the_text():
     assert 'status-closed">Closed, opens Tuesday 09:00<' in cards.status_badge("Closed, opens Tuesday 09:00")
     assert "Opening times not listed" in cards.status_badge("")
     assert "&lt;b&gt;" in cards.status_badge("Open <b>")
+
+
+def test_a_changed_listing_shows_its_new_name_escaped_and_its_opening_status(app, make):
+    service = make.service(name="Zyxomba clinic", postcode="SW9 8BS",
+                           hours=[(d, "00:00", "00:00") for d in range(7)])
+    client = app.test_client()
+    assert "Zyxomba clinic" in client.get("/search?q=zyxomba").get_data(as_text=True)
+    service.name = "Zyxomba <b>night</b> clinic"
+    with revisions.recording(kind="system", author_label="test"):
+        db.session.commit()
+    page = client.get("/search?q=zyxomba").get_data(as_text=True)
+    assert "Zyxomba &lt;b&gt;night&lt;/b&gt; clinic" in page and "<b>night" not in page
+    assert re.findall(r'class="status [^"]+">([^<]+)<', page) == ["Open 24 hours"]
+
+
+def test_a_card_says_when_it_closes_to_the_minute():
+    card = cards.Card(id="x", name="Clinic", organisation="", lgbtq_specific=False, types=(), where="",
+                      who_for="", routes=(), sessions=(hours.Session(0, time(9), time(17)),),
+                      verified_at=None, seeded=False)
+    monday = datetime(2026, 11, 23, tzinfo=clock.LONDON)
+    assert card.status(monday.replace(hour=16, minute=59, second=59)) == "Open now, until 17:00"
+    assert card.status(monday.replace(hour=17)) == "Closed, opens Monday 09:00"
+    assert card.status(monday.replace(hour=8, minute=59, second=30)) == "Closed, opens today 09:00"
