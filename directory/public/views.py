@@ -143,7 +143,16 @@ def results():
         "public/results.html", query=query, result=result, hits=hits, error=error, facets=FACETS,
         sorts=SORTS, terms=terms, boroughs=catalogue.borough_choices, pathways=catalogue.pathway_choices,
         relaxation_links=_relaxation_links(query, result, catalogue), moment=clock.now(),
+        page_numbers=page_numbers(result.page, result.pages) if result else [],
     )
+
+
+def page_numbers(page: int, pages: int) -> list[int | None]:
+    """Return the pages to link in order, None for a gap: the first, the last and two either side
+    of this one. Worked out here, not by looping over every page in the template: a broad search
+    has hundreds of pages."""
+    near = range(max(1, page - 3), min(pages, page + 3) + 1)
+    return [n if n in (1, pages) or abs(n - page) <= 2 else None for n in sorted({1, pages, *near})]
 
 
 def _relaxation_links(query: SearchQuery, result, catalogue) -> list[tuple[str, int, str | None]]:

@@ -223,3 +223,17 @@ def test_results_page_weighs_under_100_kb_without_images(seeded_client, seeded_p
         total += len(fetched.data)
         fetched.close()
     assert total < 100 * 1024, f"results page weighs {total} bytes"
+
+
+def test_page_links_are_the_first_the_last_and_two_either_side_with_gaps_between():
+    from directory.public.views import page_numbers
+
+    assert page_numbers(1, 1) == [1]
+    assert page_numbers(1, 500) == [1, 2, 3, None, 500]
+    assert page_numbers(250, 500) == [1, None, 248, 249, 250, 251, 252, None, 500]
+    assert page_numbers(5, 6) == [1, None, 3, 4, 5, 6]
+    for pages in range(1, 12):  # the rule the template used to apply to every page number
+        for current in range(1, pages + 1):
+            expected = [n if n in (1, pages) or abs(n - current) <= 2 else None
+                        for n in range(1, pages + 1) if n in (1, pages) or abs(n - current) <= 3]
+            assert page_numbers(current, pages) == expected
