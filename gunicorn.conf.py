@@ -42,3 +42,16 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
 # Headers a trusted proxy sets; the app decides how far to trust them (TRUSTED_PROXIES, ProxyFix).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Python's cyclic garbage collector, tuned for a worker that holds a large, long-lived heap (the app,
+# its search caches) and makes many short-lived objects per request: everything loaded so far is
+# moved out of the collector's sight (gc.freeze), and young-object collections run less often, so a
+# full collection no longer walks every cached listing every few hundred requests.
+GC_THRESHOLD = (_int("GC_GEN0_THRESHOLD", 10_000), 20, 20)
+
+
+def post_worker_init(worker):
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)

@@ -59,3 +59,17 @@ def test_the_access_log_format_renders_without_the_query(monkeypatch):
     atoms = logger.atoms(response, request, environ, timedelta(milliseconds=12))
     line = conf["access_log_format"] % atoms
     assert '"path":"/search"' in line and "tina" not in line and "198.51.100.7" not in line
+
+
+def test_each_worker_freezes_its_loaded_heap_and_collects_young_objects_less_often(monkeypatch):
+    import gc
+
+    conf = load(monkeypatch, GC_GEN0_THRESHOLD="5000")
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    try:
+        conf["post_worker_init"](worker=None)
+        assert gc.get_threshold() == (5000, 20, 20)
+        assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
