@@ -55,7 +55,7 @@ class Vocabulary:
     """Concepts and the phrases (as stem tuples) that mean them."""
 
     phrases: dict[tuple[str, ...], str]  # stemmed phrase -> concept id
-    starts: frozenset[str]  # first stems of phrases: most words start none, so skip them fast
+    starts: dict[str, tuple[int, ...]]  # first stem of phrases -> their lengths, longest first
     longest: int
     words: dict[str, str]  # stem -> a word as written, for every word used in a phrase (spelling)
     labels: dict[str, str]  # concept id -> first phrase, as written
@@ -66,13 +66,15 @@ class Vocabulary:
 
     def concepts_in_stems(self, stems: list[str]) -> list[tuple[str, int, int]]:
         """Return (concept, first, last+1) spans found in a sequence of stems."""
-        found, i = [], 0
-        while i < len(stems):
-            if stems[i] not in self.starts:
+        found, i, count = [], 0, len(stems)
+        starts, phrases = self.starts, self.phrases
+        while i < count:
+            lengths = starts.get(stems[i])
+            if lengths is None:  # most words start no phrase
                 i += 1
                 continue
-            for length in range(min(self.longest, len(stems) - i), 0, -1):
-                concept = self.phrases.get(tuple(stems[i : i + length]))
+            for length in lengths:  # only the lengths of phrases that start with this word
+                concept = phrases.get(tuple(stems[i : i + length])) if i + length <= count else None
                 if concept is not None:
                     found.append((concept, i, i + length))
                     i += length
@@ -101,7 +103,10 @@ def parse_vocabulary(text: str) -> Vocabulary:
                 if len(w) > 2:
                     words.setdefault(stem(w), w)
             longest = max(longest, len(member_words))
-    starts = frozenset(phrase[0] for phrase in phrases)
+    lengths: dict[str, set[int]] = {}
+    for phrase in phrases:
+        lengths.setdefault(phrase[0], set()).add(len(phrase))
+    starts = {first: tuple(sorted(n, reverse=True)) for first, n in lengths.items()}
     return Vocabulary(phrases, starts, longest, words, labels)
 
 
@@ -116,16 +121,37 @@ def concept_tokens(text: str, repeat: int = 1) -> list[str]:
     return [c for c, _, _ in vocabulary().concepts_in(tokens(text)) for _ in range(repeat)]
 
 
-def snippet(text: str, stems: set[str], concepts: set[str], width: int = 220) -> Markup:
-    """Return an escaped excerpt of `text` around the first match, matches wrapped in <mark>."""
-    text = " ".join((text or "").split())
+@dataclass(frozen=True)
+class _Analysed:
+    """A text read once for highlighting, whatever the query: where each stem and concept occurs."""
+
+    text: str  # with runs of white space made single spaces
+    stems: dict[str, list[tuple[int, int]]]  # indexable words' stems -> (start, end) in `text`
+    concepts: dict[str, list[tuple[int, int]]]
+
+
+@lru_cache(maxsize=2048)
+def _analyse(text: str) -> _Analysed:
+    # The same listings come up for many different searches: read each description once.
+    text = " ".join(text.split())
     spans = token_spans(text)
     stemmed = [stem(w) for w, _, _ in spans]
-    marks = [(s, e) for (w, s, e), st in zip(spans, stemmed, strict=True) if st in stems and is_indexable(w)]
-    if concepts:
-        for concept, first, last in vocabulary().concepts_in_stems(stemmed):
-            if concept in concepts:
-                marks.append((spans[first][1], spans[last - 1][2]))
+    stems: dict[str, list[tuple[int, int]]] = {}
+    for (w, s, e), st in zip(spans, stemmed, strict=True):
+        if is_indexable(w):
+            stems.setdefault(st, []).append((s, e))
+    concepts: dict[str, list[tuple[int, int]]] = {}
+    for concept, first, last in vocabulary().concepts_in_stems(stemmed):
+        concepts.setdefault(concept, []).append((spans[first][1], spans[last - 1][2]))
+    return _Analysed(text, stems, concepts)
+
+
+def snippet(text: str, stems: set[str], concepts: set[str], width: int = 220) -> Markup:
+    """Return an escaped excerpt of `text` around the first match, matches wrapped in <mark>."""
+    analysed = _analyse(text or "")
+    text = analysed.text
+    marks = [span for st in stems for span in analysed.stems.get(st, ())]
+    marks += [span for concept in concepts for span in analysed.concepts.get(concept, ())]
     marks = _merge(sorted(marks))
     start = 0
     if marks and marks[0][0] > width // 3:
@@ -133,18 +159,19 @@ def snippet(text: str, stems: set[str], concepts: set[str], width: int = 220) ->
     end = len(text) if len(text) - start <= width else text.rfind(" ", start, start + width)
     if end <= start:
         end = min(len(text), start + width)
-    out = [Markup("…") if start > 0 else Markup("")]
+    # Plain strings joined once: every piece of text is escaped here, and adding Markup objects
+    # one to another would escape and copy the whole excerpt at each step.
+    out = ["…" if start > 0 else ""]
     position = start
     for s, e in marks:
         if s < position or e > end:
             continue
-        out.append(escape(text[position:s]))
-        out.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
+        out += (escape(text[position:s]), "<mark>", escape(text[s:e]), "</mark>")
         position = e
     out.append(escape(text[position:end]))
     if end < len(text):
-        out.append(Markup("…"))
-    return Markup("").join(out)
+        out.append("…")
+    return Markup("".join(out))  # noqa: S704  (the text in it was escaped piece by piece above)
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

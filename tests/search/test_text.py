@@ -4,6 +4,7 @@ import pytest
 from markupsafe import Markup
 
 from directory import search
+from directory.search import text
 
 # (a formal word, what people also say): each must find listings written with the other.
 SYNONYMS = [
@@ -94,6 +95,20 @@ def test_snippets_highlight_matches_and_escape_listing_text(app, make):
     assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
     assert "&amp;" in hit.snippet
 
+
+
+def test_a_snippet_marks_every_word_and_phrase_searched_for_around_the_first_match():
+    source = ("Our   team has worked in south London for many years, with clinics, outreach and groups "
+              "across three boroughs, and welcomes everyone. Support for <people> who use crystal meth "
+              "& G: crystal meth testing, peer support.")
+    stems = {text.stem("support")}
+    shown = text.snippet(source, stems, {"crystal-meth"}, width=120)
+    assert isinstance(shown, Markup)
+    assert shown == Markup(
+        "…boroughs, and welcomes everyone. <mark>Support</mark> for &lt;people&gt; who use "
+        "<mark>crystal meth</mark> &amp; G: <mark>crystal meth</mark> testing, peer <mark>support</mark>.")
+    assert text.snippet(source, stems, {"crystal-meth"}, width=120) == shown  # read again from its cache
+    assert text.snippet(source, set(), set(), width=30) == Markup("Our team has worked in south…")
 
 NASTY = [
     '"', "'", '"unclosed quote', "(((", ")", "[a-z]", "{}", "AND", "OR", "NOT", "AND OR NOT", "a AND NOT b",
