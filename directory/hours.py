@@ -38,7 +38,11 @@ def minute_of_week(moment: datetime) -> int:
 
 def is_open(sessions, moment: datetime) -> bool:
     """Return whether any of the sessions covers `moment` (a London-local datetime)."""
-    minute = minute_of_week(moment)
+    return is_open_at(sessions, minute_of_week(moment))
+
+
+def is_open_at(sessions, minute: int) -> bool:
+    """Return whether any of the sessions covers `minute` of the week."""
     return any(start <= minute < end for s in sessions for start, end in _as_session(s).minute_ranges())
 
 

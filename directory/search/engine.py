@@ -513,9 +513,15 @@ def _hit(listing: Listing, criteria, parsed, score, metres, now) -> Hit:
         usable = catchment.usable_by(listing, criteria.borough.ons_code, criteria.borough.name)
         if usable is not None:
             hit.why = [usable.label]
-    sessions = [hours.Session(*s) for s in listing.schedules]
-    hit.open_now = hours.is_open(sessions, now) if sessions else None
+    if listing.schedules:
+        hit.open_now = _open_at(tuple(listing.schedules), hours.minute_of_week(now))
     return hit
+
+
+@lru_cache(maxsize=8192)
+def _open_at(schedules: tuple, minute: int) -> bool:
+    # Many services keep the same hours: answer each timetable once per minute.
+    return hours.is_open_at([hours.Session(*s) for s in schedules], minute)
 
 
 @lru_cache(maxsize=8192)
