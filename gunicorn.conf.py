@@ -28,8 +28,11 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Recycle workers now and then so a slow leak cannot grow without bound; jitter avoids all restarting at once.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
-# Load the app in each worker, not the master: each worker opens its own database pool and index handles.
-preload_app = False
+# Load the app once in the master and warm it (directory/warmup.py) before forking the workers, so each
+# starts with the search index's per-segment data and compiled templates instead of building its own.
+# Workers still open their own database connections and index files. GUNICORN_PRELOAD=0 loads the app
+# in each worker instead (needed for `--reload`; a HUP then reloads the code too).
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip().lower() not in ("0", "false", "no", "off")
 
 # The app writes one JSON line per request itself (directory/logging.py), so gunicorn's access log is off
 # unless ACCESS_LOG names a file or "-". When on, it has no query string (%(U)s is the path alone: search
@@ -48,6 +51,17 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # moved out of the collector's sight (gc.freeze), and young-object collections run less often, so a
 # full collection no longer walks every cached listing every few hundred requests.
 GC_THRESHOLD = (_int("GC_GEN0_THRESHOLD", 10_000), 20, 20)
+
+
+def when_ready(server):
+    """In the master, before the first fork: warm the preloaded app, then freeze what it holds."""
+    if preload_app:
+        import gc
+
+        from directory.warmup import warm
+
+        warm(server.app.wsgi())
+        gc.freeze()  # and the workers' collectors never walk (and so never copy) the shared pages
 
 
 def post_worker_init(worker):

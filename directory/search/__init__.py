@@ -89,6 +89,11 @@ def catalogue() -> Catalogue:
     return _state().catalogue.fresh()
 
 
+def close_index_files() -> None:
+    """Close this process's index files, keeping what it derived from them (before a fork)."""
+    _state().index.close_files()
+
+
 def ensure_index() -> bool:
     """Build the index if it is missing or damaged, then catch up with the change log."""
     state = _state()

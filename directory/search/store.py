@@ -109,10 +109,12 @@ class SearchIndex:
         return os.path.join(self.directory, name)
 
     def _forked(self) -> None:
-        # A searcher opened before a fork shares file offsets with the parent: start afresh.
+        # A searcher opened before a fork shares file offsets with the parent: open new files. The
+        # per-segment data is plain data read from segments, which never change: keep it, so that
+        # workers forked from a warmed server (directory/warmup.py) start with it.
         if os.getpid() != self._pid:
             self._pid = os.getpid()
-            self._searcher, self._view, self._segments = None, None, {}
+            self._searcher, self._view = None, None
             self._read_lock, self._write_lock = threading.RLock(), threading.Lock()
             self.pending = True
 
@@ -406,3 +408,11 @@ class SearchIndex:
     def close(self) -> None:
         with self._read_lock:
             self._close()
+
+    def close_files(self) -> None:
+        """Close the searcher's files but keep the per-segment data (a server about to fork)."""
+        with self._read_lock:
+            searcher, self._searcher, self._view = self._searcher, None, None
+            if searcher is not None:
+                with suppress(Exception):
+                    searcher.close()

@@ -8,7 +8,7 @@ CONF = str(BASE_DIR / "gunicorn.conf.py")
 
 
 def load(monkeypatch, **env):
-    for name in ("WEB_CONCURRENCY", "PORT", "HOST", "GUNICORN_BIND", "ACCESS_LOG"):
+    for name in ("WEB_CONCURRENCY", "PORT", "HOST", "GUNICORN_BIND", "ACCESS_LOG", "GUNICORN_PRELOAD"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -73,3 +73,19 @@ def test_each_worker_freezes_its_loaded_heap_and_collects_young_objects_less_oft
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_the_master_warms_the_app_once_before_forking_unless_told_not_to(monkeypatch, seeded_app):
+    import gc
+    from types import SimpleNamespace
+
+    assert load(monkeypatch, GUNICORN_PRELOAD="0")["preload_app"] is False
+    conf = load(monkeypatch)
+    assert conf["preload_app"] is True
+    frozen = gc.get_freeze_count()
+    try:
+        conf["when_ready"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: seeded_app)))
+        assert seeded_app.extensions["search"].index._segments  # the index's per-segment data is read
+        assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()
