@@ -72,13 +72,32 @@ class SegmentData:
         self._weights: OrderedDict = OrderedDict()
         self.names = names
         self.points = points
-        # Most services share a handful of timetables: group documents by timetable once, then
-        # "open now" is a few range checks, not one per document.
-        groups: dict[str, list[int]] = {}
-        for i, opening in enumerate(openings):
-            if opening:
-                groups.setdefault(opening, []).append(i)
-        self.timetables = [(opening_ranges(k), from_ids(v, self.size)) for k, v in groups.items()]
+        # Every document's opening times as [start, end) minutes of the week, in three arrays, so
+        # "open at" is one vectorised comparison however many timetables there are.
+        ranges = [(i, start, end) for i, opening in enumerate(openings) if opening
+                  for start, end in opening_ranges(opening)]
+        self._opening = tuple(np.asarray([r[k] for r in ranges], dtype=np.int64) for k in range(3))
+        self._open_at: OrderedDict = OrderedDict()
+        self._values: dict[str, frozenset[str]] = {}
+
+    def open_at(self, minute: int) -> int:
+        """Return the documents of this segment open at `minute` of the week."""
+        bits = self._open_at.get(minute)
+        if bits is None:
+            docs, starts, ends = self._opening
+            open_now = np.zeros(self.size + 1, dtype=bool)
+            open_now[docs[(starts <= minute) & (minute < ends)]] = True
+            packed = np.packbits(open_now, bitorder="little").tobytes()
+            # A few minutes are enough: every search in a minute asks about the same one.
+            bits = _remember(self._open_at, minute, int.from_bytes(packed, "little"), 4)
+        return bits
+
+    def values(self, reader, field: str) -> frozenset[str]:
+        """Return the distinct terms of a keyword field in this segment."""
+        found = self._values.get(field)
+        if found is None:
+            found = self._values[field] = frozenset(t.decode("utf-8") for t in reader.lexicon(field))
+        return found
 
     def derived(self, key, build, *args):
         """Return `build(*args)`, computed once per key for this segment (for values only it determines)."""
@@ -180,7 +199,8 @@ class View:
         key = ("v", field)
         found = self._memo.get(key)
         if found is None:
-            found = self._remember(key, sorted(t.decode("utf-8") for t in self.reader.lexicon(field)))
+            terms = frozenset().union(*(data.values(reader, field) for reader, _, data in self.leaves))
+            found = self._remember(key, sorted(terms))
         return found
 
     def average_length(self, field: str) -> float:
@@ -233,10 +253,8 @@ class View:
         bits = self._memo.get(key)
         if bits is None:
             bits = 0
-            for _, offset, data in self.leaves:
-                for ranges, docs in data.timetables:
-                    if any(start <= minute < end for start, end in ranges):
-                        bits |= docs << offset
+            for _, offset, data in self.leaves:  # per segment, so a new generation adds only its own
+                bits |= data.open_at(minute) << offset
             self._remember(key, bits)
         return bits
 
