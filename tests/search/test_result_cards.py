@@ -102,3 +102,13 @@ def test_a_card_says_when_it_closes_to_the_minute():
     assert card.status(monday.replace(hour=16, minute=59, second=59)) == "Open now, until 17:00"
     assert card.status(monday.replace(hour=17)) == "Closed, opens Monday 09:00"
     assert card.status(monday.replace(hour=8, minute=59, second=30)) == "Closed, opens today 09:00"
+
+
+def test_the_results_recheck_agrees_with_the_index_on_what_is_listed(app, make):
+    from directory.search import engine
+
+    shown = make.service(name="Listed")
+    hidden = make.service(name="Unpublished", is_published=False)
+    closed = make.service(name="Closed", status="defunct")
+    ids = [shown.id, hidden.id, closed.id, "00000000-0000-0000-0000-000000000000"]
+    assert engine._still_listed(ids) == documents.listed(db.session, ids) == {shown.id}
