@@ -16,7 +16,6 @@ Loopback only; nothing is left behind (the database and index are removed unless
 
 import argparse
 import csv
-import http.client
 import json
 import multiprocessing
 import os
@@ -273,13 +272,17 @@ def stop(proc) -> None:
 
 
 def get(port: int, path: str, timeout: float = 10) -> tuple[int, str]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path, headers={"Connection": "close"})
-        response = conn.getresponse()
-        return response.status, response.read().decode("utf-8", "replace")
-    finally:
-        conn.close()
+    """GET a path with a bare socket: the clients share this machine's cores with the server, and
+    http.client took about three times the CPU per request."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+        chunks = []
+        while data := sock.recv(65536):  # the server closes the connection after its response
+            chunks.append(data)
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1."):
+        raise OSError("no HTTP response")
+    return int(head.split(b" ", 2)[1]), body.decode("utf-8", "replace")
 
 
 # --- Traffic ------------------------------------------------------------------------------------
