@@ -400,10 +400,14 @@ class SearchIndex:
         return position.build if position else None
 
     def _close(self) -> None:
-        if self._searcher is not None:
+        self._close_searcher()
+        self._segments = {}
+
+    def _close_searcher(self) -> None:
+        searcher, self._searcher, self._view = self._searcher, None, None
+        if searcher is not None:
             with suppress(Exception):  # closing a broken searcher may fail; we drop it anyway
-                self._searcher.close()
-        self._searcher, self._view, self._segments = None, None, {}
+                searcher.close()
 
     def close(self) -> None:
         with self._read_lock:
@@ -412,7 +416,4 @@ class SearchIndex:
     def close_files(self) -> None:
         """Close the searcher's files but keep the per-segment data (a server about to fork)."""
         with self._read_lock:
-            searcher, self._searcher, self._view = self._searcher, None, None
-            if searcher is not None:
-                with suppress(Exception):
-                    searcher.close()
+            self._close_searcher()
