@@ -461,15 +461,27 @@ def _order(view, criteria, parsed, matched: int, abouts) -> tuple[list[int], dic
         metres = view.metres_from(criteria.place.latitude, criteria.place.longitude)
     scores = _scores(view, parsed, abouts)
     if sort == "relevance":
-        order = np.lexsort((ranks, -scores[docnums]))
+        keys = (ranks, -scores[docnums])
     elif sort == "distance":
-        order = np.lexsort((ranks, metres[docnums]))
+        keys = (ranks, metres[docnums])
     else:
-        order = np.argsort(ranks, kind="stable")
-    page = docnums[order[start:limit]].tolist()
+        keys = (ranks,)
+    page = docnums[_first_in_order(keys, limit)[start:limit]].tolist()
     page_scores = {} if scores is None else {d: float(scores[d]) for d in page}
     distances = {} if metres is None else {d: float(metres[d]) for d in page if np.isfinite(metres[d])}
     return page, page_scores, distances, sort
+
+
+def _first_in_order(keys: tuple[np.ndarray, ...], limit: int) -> np.ndarray:
+    """Return the positions of the first `limit` items in `np.lexsort(keys)` order (the last key
+    sorts first). Only those are sorted: the rest of thousands of matches never are."""
+    primary = keys[-1]
+    if limit >= len(primary):
+        return np.lexsort(keys)
+    # Everything up to the limit-th smallest primary key, ties included, then sorted in full.
+    bound = np.partition(primary, limit - 1)[limit - 1]
+    candidates = np.flatnonzero(primary <= bound)
+    return candidates[np.lexsort(tuple(key[candidates] for key in keys))][:limit]
 
 
 # -- results ---------------------------------------------------------------------------------
