@@ -52,21 +52,19 @@ class SegmentData:
         self._postings: OrderedDict = OrderedDict()
         self._listings: OrderedDict = OrderedDict()
         self._derived: OrderedDict = OrderedDict()
-        ids, names, points, openings, lengths = [], [], [], [], []
+        names, points, openings, lengths = [], [], [], []
         if "meta" in reader.schema:
             column = reader.column_reader("meta")
             for i in range(self.size):
                 raw = column[i]
                 if raw:
-                    service_id, name, length, coords, opening = decode_meta(raw)
+                    _, name, length, coords, opening = decode_meta(raw)
                 else:
-                    service_id, name, length, coords, opening = "", "", (0,) * len(TEXT_FIELDS), (), ""
-                ids.append(service_id)
+                    name, length, coords, opening = "", (0,) * len(TEXT_FIELDS), (), ""
                 lengths.append(length)
                 names.append(name)
                 points.append(tuple(project(lat, lon) for lat, lon in coords))
                 openings.append(opening)
-        self.ids = ids
         # Per text field, each document's length in terms (for BM25's length normalisation).
         self.lengths = {name: [n[i] for n in lengths] for i, name in enumerate(TEXT_FIELDS)}
         self._weights: OrderedDict = OrderedDict()
@@ -164,7 +162,6 @@ class View:
         self._name_ranks = None
         self._point_arrays = None
         self._points = None
-        self._ids = None
 
     def _remember(self, key, value, limit=2048):
         self._memo[key] = value
@@ -210,13 +207,6 @@ class View:
             total = sum(sum(data.lengths[field]) for _, _, data in self.leaves)
             found = self._remember(key, max(1.0, total / max(1, self.size)))
         return found
-
-    @property
-    def ids(self) -> list[str]:
-        """Service id of each document number."""
-        if self._ids is None:
-            self._ids = [i for _, _, data in self.leaves for i in data.ids]
-        return self._ids
 
     def listing(self, docnum: int) -> Listing | None:
         """Return the listing stored with a document (see `documents.encode_listing`)."""

@@ -56,7 +56,6 @@ class Vocabulary:
 
     phrases: dict[tuple[str, ...], str]  # stemmed phrase -> concept id
     starts: dict[str, tuple[int, ...]]  # first stem of phrases -> their lengths, longest first
-    longest: int
     words: dict[str, str]  # stem -> a word as written, for every word used in a phrase (spelling)
     labels: dict[str, str]  # concept id -> first phrase, as written
 
@@ -86,7 +85,7 @@ class Vocabulary:
 
 def parse_vocabulary(text: str) -> Vocabulary:
     """Read the vocabulary format: `concept: phrase, phrase, ...` per line, # comments."""
-    phrases, labels, words, longest = {}, {}, {}, 1
+    phrases, labels, words = {}, {}, {}
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
         if not line or ":" not in line:
@@ -102,12 +101,11 @@ def parse_vocabulary(text: str) -> Vocabulary:
             for w in member_words:
                 if len(w) > 2:
                     words.setdefault(stem(w), w)
-            longest = max(longest, len(member_words))
     lengths: dict[str, set[int]] = {}
     for phrase in phrases:
         lengths.setdefault(phrase[0], set()).add(len(phrase))
     starts = {first: tuple(sorted(n, reverse=True)) for first, n in lengths.items()}
-    return Vocabulary(phrases, starts, longest, words, labels)
+    return Vocabulary(phrases, starts, words, labels)
 
 
 @cache
