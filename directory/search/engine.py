@@ -559,11 +559,10 @@ class _Reading:
     total: int
     facets: dict
     relaxations: list
-    page_docs: list[int]
     scores: dict[int, float]
     metres: dict[int, float]
     sort: str
-    stored: list[tuple[int, Listing | None]]
+    stored: list[tuple[int, Listing | None]]  # the page's document numbers, in order, and listings
     indexed: float  # perf_counter when ranking ended
 
 
@@ -580,8 +579,7 @@ def _read(index, criteria: _Criteria, catalogue: Catalogue, now) -> _Reading:
         page_docs, scores, metres, sort = _order(view, criteria, parsed, matched, abouts)
         indexed = time.perf_counter()
         stored = [(d, view.listing(d)) for d in page_docs]
-    return _Reading(parsed, partial, total, facets, relaxations, page_docs, scores, metres, sort, stored,
-                    indexed)
+    return _Reading(parsed, partial, total, facets, relaxations, scores, metres, sort, stored, indexed)
 
 
 def run(index, request: SearchRequest, catalogue: Catalogue) -> SearchResult:
@@ -605,7 +603,7 @@ def run(index, request: SearchRequest, catalogue: Catalogue) -> SearchResult:
     if read is None:
         read = _read(index, criteria, catalogue, now)
     stored = read.stored
-    listed = _still_listed([listing.id for _, listing in stored if listing]) if stored else set()
+    listed = _still_listed([listing.id for _, listing in stored if listing])
     hits = [
         _hit(listing, criteria, read.parsed, read.scores.get(d), read.metres.get(d), now)
         for d, listing in stored

@@ -7,7 +7,6 @@ import pytest
 
 from directory import search
 from directory.extensions import db
-from directory.search import store
 from directory.warmup import warm
 
 
@@ -52,4 +51,3 @@ def test_a_worker_forked_after_warming_searches_with_the_shared_segment_data(see
     assert reused, "the worker used the segment data it inherited instead of reading it again"
     expected = search.search(search.SearchRequest(text="tina", borough="lambeth"))
     assert names == [h.listing.name for h in expected.hits] and names
-    store.close_all()
