@@ -3,8 +3,15 @@
 A card is made either from a listing stored in the search index (results pages: no database
 round trip) or from a loaded `Service` (care pathway pages). Both go through the wording in
 `facts.py`, and a test checks that they give the same card.
+
+Its markup is the `card_layout` macro (templates/public/_macros.html). A results page shows twenty
+cards, and rendering the macro for each cost more than the search itself, although most of a card
+changes only when its listing does: `render` renders the macro once per card with stand-ins where
+the per-page values go (links that carry the signposting list, snippet, distance, opening status)
+and fills those in on every later page.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -44,6 +51,27 @@ class Card:
 @lru_cache(maxsize=8192)
 def _status(sessions: tuple[hours.Session, ...], minute: datetime) -> str:
     return hours.describe_status(sessions, minute)
+
+
+def of_listing(listing: Listing, names: Catalogue) -> Card:
+    """Return `from_listing(listing, names)`, remembered per listing object and reference data load.
+
+    The index hands out the same object for a stored listing for as long as it caches it, and a
+    new object when the listing changes; the remembered entry keeps its object alive, so its id()
+    cannot be reused while the entry stands.
+    """
+    found = _of_listing.get(id(listing))
+    if found is not None and found[0] is listing and found[1] is names and found[2] == names.loaded_at:
+        return found[3]
+    if len(_of_listing) >= _OF_LISTING_LIMIT:
+        _of_listing.clear()
+    card = from_listing(listing, names)
+    _of_listing[id(listing)] = (listing, names, names.loaded_at, card)
+    return card
+
+
+_OF_LISTING_LIMIT = 8192
+_of_listing: dict[int, tuple] = {}
 
 
 def from_listing(listing: Listing, names: Catalogue) -> Card:
@@ -100,3 +128,43 @@ def status_badge(status: str) -> Markup:
         return Markup('<span class="status status-unknown">Opening times not listed</span>')
     opening = _OPEN_BADGE if status.startswith("Open") else _CLOSED_BADGE
     return opening + escape(status) + _BADGE_END
+
+
+# What `card_layout` takes per page, in the order its markup uses them. The stand-ins are text no
+# listing holds (a card whose text does hold one is rendered whole instead, see `_frame`).
+_PER_PAGE = ("service_href", "snippet", "distance", "why", "status", "add_href")
+_STAND_INS = tuple(Markup(f"\x00{n}\x00") for n in range(len(_PER_PAGE)))  # noqa: S704  (no user text)
+_STAND_IN = re.compile("\x00([0-9])\x00")
+
+
+def render(layout, card: Card, heading_level: int = 3, id_prefix: str = "", **per_page) -> Markup:
+    """Return the card's markup: `layout` (the `card_layout` macro) with `per_page` values, one for
+    each name in `_PER_PAGE`. Snippet, distance and why may be empty; the others may not."""
+    # Which optional parts a card shows changes its markup, not just the values in it.
+    shape = (bool(per_page["snippet"]), bool(per_page["distance"]), bool(per_page["why"]))
+    frame = _frame(layout, card, heading_level, id_prefix, shape)
+    if frame is None:
+        return layout(service=card, heading_level=heading_level, id_prefix=id_prefix, **per_page)
+    pieces, slots = frame
+    # Escaped as {{ value }} in the macro would escape them.
+    values = [escape(per_page[_PER_PAGE[slot]]) for slot in slots]
+    out = [pieces[0]]
+    for value, piece in zip(values, pieces[1:], strict=True):
+        out.append(value)
+        out.append(piece)
+    return Markup("".join(out))  # noqa: S704  (the macro's own output and escaped values)
+
+
+@lru_cache(maxsize=4096)
+def _frame(layout, card: Card, heading_level: int, id_prefix: str, shape: tuple[bool, bool, bool]):
+    """Return the card's markup split around the per-page values, with the order they go in; None
+    if the card's own text holds a stand-in."""
+    shown = (True, *shape, True, True)
+    stand_ins = {name: stand_in if show else ""
+                 for name, stand_in, show in zip(_PER_PAGE, _STAND_INS, shown, strict=True)}
+    parts = _STAND_IN.split(str(layout(service=card, heading_level=heading_level, id_prefix=id_prefix,
+                                       **stand_ins)))
+    slots = tuple(int(n) for n in parts[1::2])
+    if slots != tuple(n for n, show in enumerate(shown) if show):
+        return None
+    return tuple(parts[0::2]), slots

@@ -37,29 +37,39 @@ CARD_LOADING = (
 def signposting_context():
     """Give every template the signposting list carried in the URL (for browsers without JavaScript)."""
     ids = signposting.parse_ids(request.args.getlist("s")) if has_request_context() else []
-    patterns = {}  # worked out once per page, on first use
+    found = {}  # worked out once per page, on first use
 
-    def per_service(key, build):
-        # A results page has two links per card; building each with url_for costs more than the rest
-        # of the card, so build the link once with a stand-in id and put each service's id in its place.
-        if key not in patterns:
-            patterns[key] = build(_STAND_IN)
-        return patterns[key]
+    def once(key, build):
+        if key not in found:
+            found[key] = build()
+        return found[key]
 
+    # A results page has two links per card; building each with url_for costs more than the rest of
+    # the card, so each is built once with a stand-in id, and each service's id put in its place.
     def add_url(service_id: str) -> str:
         if service_id in ids or _STAND_IN in ids or len(ids) >= signposting.MAX_ITEMS:
             return url_for("public.signposting_list", s=signposting.with_added(ids, service_id), back=_here())
-        pattern = per_service("add", lambda stand_in: url_for(
-            "public.signposting_list", s=[*ids, stand_in], back=_here()))
+        pattern = once("add", lambda: url_for("public.signposting_list", s=[*ids, _STAND_IN], back=_here()))
         return pattern.replace("s=" + _STAND_IN, "s=" + service_id, 1)
 
     def service_url(service_id: str) -> str:
-        pattern = per_service("service", lambda stand_in: url_for(
-            "public.service", service_id=stand_in, s=ids))
+        pattern = once("service", lambda: url_for("public.service", service_id=_STAND_IN, s=ids))
         return pattern.replace(_STAND_IN, service_id, 1)
 
+    def card(service: cards.Card, moment, snippet=None, distance=None, why=None, id_prefix=""):
+        """One service's card in a list: `why` says why a resident may use it, `snippet` and
+        `distance` come from a search."""
+        layout = once("layout", lambda: current_app.jinja_env.get_template(
+            "public/_macros.html").module.card_layout)
+        return cards.render(
+            layout, service, id_prefix=id_prefix,
+            service_href=service_url(service.id), add_href=add_url(service.id),
+            snippet=snippet, distance=distance, why="; ".join(why) if why else None,
+            status=cards.status_badge(service.status(moment)),
+        )
+
     return {
-        "list_ids": ids, "add_to_list_url": add_url, "service_url": service_url, "facts": facts,
+        "list_ids": ids, "add_to_list_url": add_url, "service_url": service_url, "card": card, "facts": facts,
         "status_badge": cards.status_badge,
         "signposting_status": signposting.open_status, "signposting_weekly_hours": signposting.weekly_hours,
         "location_status": lambda sal, moment: hours.describe_status(sal.schedules, moment),
@@ -138,7 +148,7 @@ def results():
         error = exc
     if result is not None:
         unmet_need.record(wanted, result.total)  # anonymous day/borough/filters/words counts only
-        hits = [(hit, cards.from_listing(hit.listing, catalogue)) for hit in result.hits]
+        hits = [(hit, cards.of_listing(hit.listing, catalogue)) for hit in result.hits]
     return render_template(
         "public/results.html", query=query, result=result, hits=hits, error=error, facets=FACETS,
         sorts=SORTS, terms=terms, boroughs=catalogue.borough_choices, pathways=catalogue.pathway_choices,

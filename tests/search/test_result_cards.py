@@ -5,11 +5,12 @@ from datetime import datetime, time
 from urllib.parse import parse_qs, urlsplit
 
 from flask import url_for
+from markupsafe import Markup
 from sqlalchemy import select
 
 from directory import clock, hours, moderation, revisions, search
 from directory.extensions import db
-from directory.models import Service
+from directory.models import Service, TaxonomyTerm
 from directory.public import cards
 from directory.public.views import CARD_LOADING
 from directory.search import documents
@@ -112,3 +113,63 @@ def test_the_results_recheck_agrees_with_the_index_on_what_is_listed(app, make):
     closed = make.service(name="Closed", status="defunct")
     ids = [shown.id, hidden.id, closed.id, "00000000-0000-0000-0000-000000000000"]
     assert engine._still_listed(ids) == documents.listed(db.session, ids) == {shown.id}
+
+
+def _layout(app):
+    return app.jinja_env.get_template("public/_macros.html").module.card_layout
+
+
+SHAPES = [
+    {"snippet": None, "distance": None, "why": None},
+    {"snippet": Markup("A <mark>chemsex</mark> clinic &amp; more"), "distance": "about 1.2 miles",
+     "why": "in Lambeth; open to anyone"},
+    {"snippet": None, "distance": "under <1 mile & close", "why": None},
+    {"snippet": Markup("<mark>tina</mark>"), "distance": None, "why": 'for "Lambeth" residents'},
+]
+
+
+def test_every_seeded_card_renders_as_the_macro_does_in_every_shape(seeded_app):
+    layout = _layout(seeded_app)
+    result = search.search(search.SearchRequest(per_page=None))
+    catalogue = search.catalogue()
+    statuses = [cards.status_badge(""), cards.status_badge("Open now, until 17:00"),
+                cards.status_badge("Closed, opens Monday 09:00")]
+    for n, hit in enumerate(result.hits):
+        card = cards.of_listing(hit.listing, catalogue)
+        for shape in SHAPES:
+            per_page = dict(shape, service_href=f"/services/{card.id}?s=a&s=b",
+                            add_href=f"/list?s={card.id}&back=/search?q=<tina>", status=statuses[n % 3])
+            for heading_level, id_prefix in ((3, ""), (3, "stage2-")):
+                expected = layout(service=card, heading_level=heading_level, id_prefix=id_prefix, **per_page)
+                # Twice: the first renders the card with stand-ins, the second only fills them in.
+                for _ in range(2):
+                    assert cards.render(layout, card, heading_level, id_prefix, **per_page) == expected
+
+
+def test_a_card_whose_own_text_looks_like_a_stand_in_is_rendered_whole(app):
+    layout = _layout(app)
+    card = cards.Card(id="x", name="Clinic \x001\x00 <b>", organisation="Org & co", lgbtq_specific=True,
+                      types=("Sexual health",), where="Lambeth", who_for="Everyone", routes=(), sessions=(),
+                      verified_at=None, seeded=True)
+    per_page = dict(service_href="/services/x", add_href="/list?s=x", snippet=Markup("<mark>x</mark>"),
+                    distance="about 1 mile", why=None, status=cards.status_badge(""))
+    html = cards.render(layout, card, **per_page)
+    assert html == layout(service=card, heading_level=3, id_prefix="", **per_page)
+    assert "Clinic \x001\x00 &lt;b&gt;" in html and "Org &amp; co" in html and "<mark>x</mark>" in html
+
+
+def test_a_card_follows_its_listing_and_the_reference_data(app, make):
+    service = make.service(name="Zyxomba clinic", types=("sexual-health",))
+    client = app.test_client()
+    card_type = re.compile(r"<dt>Type</dt><dd>([^<]*)</dd>")
+    assert card_type.findall(client.get("/search?q=zyxomba").get_data(as_text=True)) == ["Sexual health clinic (GUM)"]
+    term = db.session.scalars(select(TaxonomyTerm).where(TaxonomyTerm.code == "sexual-health")).one()
+    term.name = "Sexual and reproductive health"
+    db.session.commit()
+    search.catalogue().fresh(max_age=0)  # reference data is re-read once a minute
+    page = client.get("/search?q=zyxomba").get_data(as_text=True)
+    assert card_type.findall(page) == ["Sexual and reproductive health"]
+    service.name = "Zyxomba evening clinic"
+    with revisions.recording(kind="system", author_label="test"):
+        db.session.commit()
+    assert "Zyxomba evening clinic" in client.get("/search?q=zyxomba").get_data(as_text=True)
