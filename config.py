@@ -68,6 +68,8 @@ class Config:
     # Unmet-need insights: a search term is shown only when at least this many searches used it.
     INSIGHTS_MIN_COUNT = int(os.environ.get("INSIGHTS_MIN_COUNT", "5"))
     INSIGHTS_RETENTION_DAYS = int(os.environ.get("INSIGHTS_RETENTION_DAYS", "365"))
+    # Each process adds up its counts of searches that found little and writes them this often.
+    UNMET_NEED_FLUSH_SECONDS = float(os.environ.get("UNMET_NEED_FLUSH_SECONDS", "10"))
     RESULTS_PER_PAGE = 20
     TIMEZONE = "Europe/London"
     # Tests and demos may pin "now" (ISO 8601) so that open-now answers are reproducible.
@@ -91,6 +93,7 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     SEARCH_POLL_SECONDS = 0  # tests drive the change log explicitly
+    UNMET_NEED_FLUSH_SECONDS = 0  # written at once (tests of the waiting set it themselves)
     DIRECTORY_NOW = None
 
 

@@ -4,14 +4,24 @@ What is kept is a counter per (day, borough, filters, normalised words, bucket);
 the search or the searcher. Words are shown to admins only once enough searches used them
 (`INSIGHTS_MIN_COUNT`), so no single person's search can be picked out, and rows older than
 `INSIGHTS_RETENTION_DAYS` are deleted by `flask insights purge`.
+
+Counts are added up in each process and written every `UNMET_NEED_FLUSH_SECONDS` (and when the
+process exits), in one transaction: a write per search made every searcher wait on the database
+and made it rewrite the same hot rows many times a second. A process that is killed outright loses
+at most that many seconds of counts; a failed write keeps them for the next try.
 """
 
+import atexit
 import logging
 import re
+import threading
+import time
+import weakref
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -109,6 +119,11 @@ def bucket_for(total: int) -> str | None:
     return None
 
 
+KEY = ("day", "borough", "filters", "term", "bucket")
+# Beyond this many distinct counts waiting (the database has been away a long time), new ones are dropped.
+MAX_WAITING = 10_000
+
+
 def record(request, total: int) -> bool:
     """Count a search (a `search.SearchRequest`) that found `total` services, if that was none or few.
 
@@ -118,42 +133,111 @@ def record(request, total: int) -> bool:
     if bucket is None or (getattr(request, "page", 1) or 1) > 1:  # later pages repeat the first
         return False
     try:
-        key = {
-            "day": clock.now().date(),
-            "borough": borough_slug(request),
-            "filters": normalise_filters(request),
-            "term": normalise_term(getattr(request, "text", "")),
-            "bucket": bucket,
-        }
-        _increment(key)
-    except SQLAlchemyError:
+        key = (clock.now().date(), borough_slug(request), normalise_filters(request),
+               normalise_term(getattr(request, "text", "")), bucket)
+    except SQLAlchemyError:  # the boroughs could not be read
         log.warning("unmet-need count not recorded", exc_info=True)
         return False
+    tally = _tally(current_app._get_current_object())
+    if not tally.add(key):
+        log.warning("unmet-need count not recorded: %d counts already wait for the database", MAX_WAITING)
+        return False
+    if tally.due(current_app.config["UNMET_NEED_FLUSH_SECONDS"]):
+        flush()
     return True
 
 
-def _increment(key: dict) -> None:
+def flush(app: Flask | None = None) -> int:
+    """Write this process's waiting counts. Return how many searches were written (0 if it failed)."""
+    tally = _tally(app or current_app._get_current_object())
+    counts = tally.take()
+    if not counts:
+        return 0
+    try:
+        _increment(counts)
+    except SQLAlchemyError:
+        tally.put_back(counts)
+        log.warning("unmet-need counts not written yet; kept for the next try", exc_info=True)
+        return 0
+    return sum(counts.values())
+
+
+class _Tally:
+    """One process's counts waiting to be written."""
+
+    def __init__(self, app: Flask):
+        self.app = weakref.ref(app)
+        self.lock = threading.Lock()
+        self.counts: Counter = Counter()
+        self.since = time.monotonic()  # when the counts waiting were last written (or taken)
+
+    def add(self, key: tuple) -> bool:
+        with self.lock:
+            if key not in self.counts and len(self.counts) >= MAX_WAITING:
+                return False
+            self.counts[key] += 1
+            return True
+
+    def due(self, every: float) -> bool:
+        return time.monotonic() - self.since >= every
+
+    def take(self) -> Counter:
+        with self.lock:
+            counts, self.counts = self.counts, Counter()
+            self.since = time.monotonic()
+            return counts
+
+    def put_back(self, counts: Counter) -> None:
+        with self.lock:
+            for key, n in counts.items():
+                if key in self.counts or len(self.counts) < MAX_WAITING:
+                    self.counts[key] += n
+
+
+_TALLIES: "weakref.WeakSet[_Tally]" = weakref.WeakSet()
+
+
+def _tally(app: Flask) -> _Tally:
+    tally = app.extensions.get("unmet_need")
+    if tally is None:
+        tally = app.extensions["unmet_need"] = _Tally(app)
+        _TALLIES.add(tally)
+    return tally
+
+
+@atexit.register
+def _flush_at_exit() -> None:
+    # Every process that counted writes what it holds as it exits (gunicorn workers included, as
+    # they finish, recycle or are stopped).
+    for tally in list(_TALLIES):
+        app = tally.app()
+        if app is not None and tally.counts:
+            with app.app_context():
+                flush(app)
+
+
+def _increment(counts: Counter) -> None:
     # Its own connection and transaction: the caller's session (holding the search results) is
     # neither committed nor expired by counting.
     table = UnmetSearch.__table__
     dialect = db.engine.dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        insert = _dialect_insert(dialect)(table).values(**key, count=1)
-        upsert = insert.on_conflict_do_update(index_elements=list(key), set_={"count": table.c["count"] + 1})
-        # One statement is atomic on its own: autocommit spares a BEGIN and a COMMIT round trip.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(upsert)
-        return
-    match = [table.c[name] == value for name, value in key.items()]
+    rows = [dict(zip(KEY, key, strict=True), count=n) for key, n in sorted(counts.items())]
     with db.engine.begin() as connection:
-        done = connection.execute(update(table).where(*match).values(count=table.c["count"] + 1))
-        if done.rowcount:
+        if dialect in ("postgresql", "sqlite"):
+            insert = _dialect_insert(dialect)(table)
+            connection.execute(insert.on_conflict_do_update(
+                index_elements=list(KEY), set_={"count": table.c["count"] + insert.excluded["count"]}), rows)
             return
-        try:
-            with connection.begin_nested():
-                connection.execute(table.insert().values(**key, count=1))
-        except IntegrityError:  # another request inserted it first
-            connection.execute(update(table).where(*match).values(count=table.c["count"] + 1))
+        for row in rows:
+            match = [table.c[name] == row[name] for name in KEY]
+            added = table.c["count"] + row["count"]
+            if connection.execute(update(table).where(*match).values(count=added)).rowcount:
+                continue
+            try:
+                with connection.begin_nested():
+                    connection.execute(table.insert().values(**row))
+            except IntegrityError:  # another process inserted it first
+                connection.execute(update(table).where(*match).values(count=added))
 
 
 def _dialect_insert(dialect: str):
@@ -207,6 +291,7 @@ def default_period() -> Period:
 
 def report(period: Period | None = None, min_count: int | None = None) -> Report:
     """Summarise the counts in the period by borough, filters and words (words only if used enough)."""
+    flush()  # this process's own counts, so an admin sees the search they just tried
     period = period or default_period()
     min_count = current_app.config["INSIGHTS_MIN_COUNT"] if min_count is None else min_count
     in_period = (UnmetSearch.day >= period.start, UnmetSearch.day <= period.end)

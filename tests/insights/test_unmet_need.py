@@ -1,6 +1,10 @@
 """Unmet need: only aggregate counts are kept, words need k searches to show, old counts are purged."""
 
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, select
@@ -10,6 +14,7 @@ from directory.extensions import db
 from directory.models import UnmetSearch
 
 TODAY = "2025-06-10T14:30:00"
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -118,3 +123,85 @@ def test_the_public_search_counts_a_fruitless_search_and_nothing_else(app, pinne
     [row] = rows()
     assert (row.day, row.borough, row.term, row.filters, row.bucket, row.count) == (
         pinned, "lambeth", "zyxwv quux", "service_type=chemsex-support", "zero", 1)
+
+
+# -- counts wait in each process and are written together ----------------------------------------
+
+
+@pytest.fixture
+def waiting(app, pinned):
+    app.config["UNMET_NEED_FLUSH_SECONDS"] = 3600
+    return app
+
+
+def test_counts_wait_in_the_process_and_are_written_together_added_up(waiting, search_request):
+    tina = search_request(text="Tina", borough="lambeth")
+    for _ in range(3):
+        assert unmet_need.record(tina, 0) is True
+    assert unmet_need.record(search_request(text="pep"), 1) is True
+    assert rows() == []  # nothing written yet
+    assert unmet_need.flush() == 4
+    assert [(r.term, r.borough, r.bucket, r.count) for r in rows()] == [
+        ("pep", "", "few", 1), ("tina", "lambeth", "zero", 3)]
+    unmet_need.record(tina, 0)
+    assert unmet_need.flush() == 1
+    assert [r.count for r in rows()] == [1, 4]  # added to the row already there
+    assert unmet_need.flush() == 0
+
+
+def test_the_next_count_after_the_interval_writes_everything_waiting(waiting, search_request, monkeypatch):
+    waiting.config["UNMET_NEED_FLUSH_SECONDS"] = 10
+    unmet_need.record(search_request(text="tina"), 0)
+    unmet_need.record(search_request(text="tina"), 0)
+    assert rows() == []
+    later = unmet_need.time.monotonic() + 11
+    monkeypatch.setattr(unmet_need.time, "monotonic", lambda: later)
+    unmet_need.record(search_request(text="tina"), 0)
+    assert [(r.term, r.count) for r in rows()] == [("tina", 3)]
+
+
+def test_counts_that_could_not_be_written_are_kept_for_the_next_try(waiting, search_request, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    unmet_need.record(search_request(text="tina"), 0)
+    real = unmet_need._increment
+
+    def database_away(counts):
+        raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(unmet_need, "_increment", database_away)
+    assert unmet_need.flush() == 0
+    unmet_need.record(search_request(text="tina"), 0)
+    monkeypatch.setattr(unmet_need, "_increment", real)
+    assert unmet_need.flush() == 2
+    assert [(r.term, r.count) for r in rows()] == [("tina", 2)]
+
+
+def test_the_report_includes_this_process_s_waiting_counts(waiting, search_request):
+    for _ in range(5):
+        unmet_need.record(search_request(text="tina"), 0)
+    assert [(r.label, r.zero) for r in unmet_need.report().by_term] == [("tina", 5)]
+
+
+COUNT_AND_EXIT = """
+import sys
+from tests.conftest import make_app
+from directory import search, unmet_need
+app = make_app(sys.argv[1], sys.argv[2], UNMET_NEED_FLUSH_SECONDS=3600, DIRECTORY_NOW="2025-06-10T14:30:00")
+with app.app_context():
+    for _ in range(3):
+        unmet_need.record(search.SearchRequest(text="ocelot"), 0)
+print("counted", flush=True)
+"""
+
+
+def test_a_process_writes_its_waiting_counts_as_it_exits(waiting):
+    env = {**os.environ, "PYTHONPATH": str(BASE_DIR)}
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", COUNT_AND_EXIT, waiting.config["SQLALCHEMY_DATABASE_URI"],
+         waiting.config["SEARCH_INDEX_DIR"]],
+        capture_output=True, text=True, cwd=BASE_DIR, env=env, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "counted"
+    assert [(r.term, r.count) for r in rows()] == [("ocelot", 3)]

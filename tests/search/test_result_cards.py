@@ -162,7 +162,8 @@ def test_a_card_follows_its_listing_and_the_reference_data(app, make):
     service = make.service(name="Zyxomba clinic", types=("sexual-health",))
     client = app.test_client()
     card_type = re.compile(r"<dt>Type</dt><dd>([^<]*)</dd>")
-    assert card_type.findall(client.get("/search?q=zyxomba").get_data(as_text=True)) == ["Sexual health clinic (GUM)"]
+    page = client.get("/search?q=zyxomba").get_data(as_text=True)
+    assert card_type.findall(page) == ["Sexual health clinic (GUM)"]
     term = db.session.scalars(select(TaxonomyTerm).where(TaxonomyTerm.code == "sexual-health")).one()
     term.name = "Sexual and reproductive health"
     db.session.commit()
