@@ -96,6 +96,7 @@ class SearchIndex:
         self._searcher = None
         self._build_token = None
         self._view: View | None = None
+        self._view_stamp = None  # the state file's identity when the view was last checked
         self._segments: dict = {}
         self._checked = False  # the directory was found healthy (or rebuilt) by this process
         self._pid = os.getpid()
@@ -369,6 +370,24 @@ class SearchIndex:
             yield view
 
     def _current_view(self) -> View:
+        # Every writer (a change applied, a rebuild) replaces the state file after it commits, so
+        # while that file is the one this view was opened after, nothing has changed: one stat()
+        # instead of reading the state and listing the index directory on every search.
+        stamp = self._state_stamp()
+        if stamp is not None and stamp == self._view_stamp and self._view is not None:
+            return self._view
+        view = self._refreshed_view()
+        self._view_stamp = stamp
+        return view
+
+    def _state_stamp(self) -> tuple | None:
+        try:
+            state = os.stat(self._path(STATE_FILE))
+        except OSError:
+            return None
+        return state.st_ino, state.st_mtime_ns, state.st_size
+
+    def _refreshed_view(self) -> View:
         if self._searcher is None:
             if not self._checked:
                 self.ensure(timeout=READ_REBUILD_WAIT)
@@ -379,7 +398,7 @@ class SearchIndex:
         elif self._build_token != self._current_build():
             # Rebuilt from scratch by someone: generation numbers restarted, so do not trust them.
             self._close()
-            return self._current_view()
+            return self._refreshed_view()
         elif not self._searcher.up_to_date():
             # A new searcher, not Whoosh's refresh(): that shares readers with the old one, which is
             # then never closed, and without mmap its files would stay open. Segment caches carry over.
