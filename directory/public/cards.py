@@ -130,41 +130,48 @@ def status_badge(status: str) -> Markup:
     return opening + escape(status) + _BADGE_END
 
 
-# What `card_layout` takes per page, in the order its markup uses them. The stand-ins are text no
-# listing holds (a card whose text does hold one is rendered whole instead, see `_frame`).
-_PER_PAGE = ("service_href", "snippet", "distance", "why", "status", "add_href")
-_STAND_INS = tuple(Markup(f"\x00{n}\x00") for n in range(len(_PER_PAGE)))  # noqa: S704  (no user text)
+def render(macros, card: Card, heading_level: int = 3, id_prefix: str = "", *, service_href: str,
+           add_href: str, status: str, snippet=None, distance=None, why=None) -> Markup:
+    """Return the card's markup from `macros` (the public/_macros.html module): `card_layout` with
+    the per-page values, the optional ones (snippet, distance, why) through their own macros."""
+    where_part = (_filled(macros.card_distance, (), distance=distance) if distance else "") + (
+        _filled(macros.card_why, (), why=why) if why else "")
+    return _filled(
+        macros.card_layout, (("service", card), ("heading_level", heading_level), ("id_prefix", id_prefix)),
+        # In the order the markup uses them.
+        service_href=service_href,
+        snippet_part=_filled(macros.card_snippet, (), snippet=snippet) if snippet else "",
+        where_part=where_part,
+        status=status,
+        add_href=add_href,
+    )
+
+
+# Stand-ins for the per-page values: text no listing holds (a card whose text does hold one is
+# rendered whole instead, see `_frame`).
+_STAND_INS = tuple(Markup(f"\x00{n}\x00") for n in range(10))  # noqa: S704  (no user text)
 _STAND_IN = re.compile("\x00([0-9])\x00")
 
 
-def render(layout, card: Card, heading_level: int = 3, id_prefix: str = "", **per_page) -> Markup:
-    """Return the card's markup: `layout` (the `card_layout` macro) with `per_page` values, one for
-    each name in `_PER_PAGE`. Snippet, distance and why may be empty; the others may not."""
-    # Which optional parts a card shows changes its markup, not just the values in it.
-    shape = (bool(per_page["snippet"]), bool(per_page["distance"]), bool(per_page["why"]))
-    frame = _frame(layout, card, heading_level, id_prefix, shape)
+def _filled(macro, fixed: tuple, **values) -> Markup:
+    """Return `macro(**fixed, **values)`, from its frame when it has one."""
+    frame = _frame(macro, fixed, tuple(values))
     if frame is None:
-        return layout(service=card, heading_level=heading_level, id_prefix=id_prefix, **per_page)
-    pieces, slots = frame
-    # Escaped as {{ value }} in the macro would escape them.
-    values = [escape(per_page[_PER_PAGE[slot]]) for slot in slots]
-    out = [pieces[0]]
-    for value, piece in zip(values, pieces[1:], strict=True):
-        out.append(value)
+        return macro(**dict(fixed), **values)
+    out = [frame[0]]
+    # Escaped as {{ value }} in the macro escapes them.
+    for value, piece in zip(values.values(), frame[1:], strict=True):
+        out.append(escape(value))
         out.append(piece)
     return Markup("".join(out))  # noqa: S704  (the macro's own output and escaped values)
 
 
-@lru_cache(maxsize=4096)
-def _frame(layout, card: Card, heading_level: int, id_prefix: str, shape: tuple[bool, bool, bool]):
-    """Return the card's markup split around the per-page values, with the order they go in; None
-    if the card's own text holds a stand-in."""
-    shown = (True, *shape, True, True)
-    stand_ins = {name: stand_in if show else ""
-                 for name, stand_in, show in zip(_PER_PAGE, _STAND_INS, shown, strict=True)}
-    parts = _STAND_IN.split(str(layout(service=card, heading_level=heading_level, id_prefix=id_prefix,
-                                       **stand_ins)))
-    slots = tuple(int(n) for n in parts[1::2])
-    if slots != tuple(n for n, show in enumerate(shown) if show):
+@lru_cache(maxsize=16384)
+def _frame(macro, fixed: tuple, names: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Return the macro's markup with `fixed` arguments, split where each of `names` goes (once each,
+    in that order); None if it does not come out so (the fixed arguments' text holds a stand-in)."""
+    markup = str(macro(**dict(fixed), **dict(zip(names, _STAND_INS, strict=False))))
+    parts = _STAND_IN.split(markup)
+    if parts[1::2] != [str(n) for n in range(len(names))]:
         return None
-    return tuple(parts[0::2]), slots
+    return tuple(parts[0::2])

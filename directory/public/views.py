@@ -59,10 +59,9 @@ def signposting_context():
     def card(service: cards.Card, moment, snippet=None, distance=None, why=None, id_prefix=""):
         """One service's card in a list: `why` says why a resident may use it, `snippet` and
         `distance` come from a search."""
-        layout = once("layout", lambda: current_app.jinja_env.get_template(
-            "public/_macros.html").module.card_layout)
+        macros = once("macros", lambda: current_app.jinja_env.get_template("public/_macros.html").module)
         return cards.render(
-            layout, service, id_prefix=id_prefix,
+            macros, service, id_prefix=id_prefix,
             service_href=service_url(service.id), add_href=add_url(service.id),
             snippet=snippet, distance=distance, why="; ".join(why) if why else None,
             status=cards.status_badge(service.status(moment)),

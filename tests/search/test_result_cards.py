@@ -115,8 +115,17 @@ def test_the_results_recheck_agrees_with_the_index_on_what_is_listed(app, make):
     assert engine._still_listed(ids) == documents.listed(db.session, ids) == {shown.id}
 
 
-def _layout(app):
-    return app.jinja_env.get_template("public/_macros.html").module.card_layout
+def _macros(app):
+    return app.jinja_env.get_template("public/_macros.html").module
+
+
+def _rendered_whole(macros, card, heading_level=3, id_prefix="", *, snippet=None, distance=None, why=None,
+                    **per_page):
+    """The card as the macros give it, each rendered in full: what cards.render must equal."""
+    where_part = (macros.card_distance(distance) if distance else "") + (macros.card_why(why) if why else "")
+    return macros.card_layout(service=card, heading_level=heading_level, id_prefix=id_prefix,
+                              snippet_part=macros.card_snippet(snippet) if snippet else "",
+                              where_part=where_part, **per_page)
 
 
 SHAPES = [
@@ -128,33 +137,36 @@ SHAPES = [
 ]
 
 
-def test_every_seeded_card_renders_as_the_macro_does_in_every_shape(seeded_app):
-    layout = _layout(seeded_app)
+def test_every_seeded_card_renders_as_its_macros_do_in_every_shape(seeded_app):
+    macros = _macros(seeded_app)
     result = search.search(search.SearchRequest(per_page=None))
     catalogue = search.catalogue()
     statuses = [cards.status_badge(""), cards.status_badge("Open now, until 17:00"),
                 cards.status_badge("Closed, opens Monday 09:00")]
+    cards._frame.cache_clear()
     for n, hit in enumerate(result.hits):
         card = cards.of_listing(hit.listing, catalogue)
         for shape in SHAPES:
             per_page = dict(shape, service_href=f"/services/{card.id}?s=a&s=b",
                             add_href=f"/list?s={card.id}&back=/search?q=<tina>", status=statuses[n % 3])
             for heading_level, id_prefix in ((3, ""), (3, "stage2-")):
-                expected = layout(service=card, heading_level=heading_level, id_prefix=id_prefix, **per_page)
+                expected = _rendered_whole(macros, card, heading_level, id_prefix, **per_page)
                 # Twice: the first renders the card with stand-ins, the second only fills them in.
                 for _ in range(2):
-                    assert cards.render(layout, card, heading_level, id_prefix, **per_page) == expected
+                    assert cards.render(macros, card, heading_level, id_prefix, **per_page) == expected
+    # One frame per card and place it is shown in, whatever the per-page values; three for the parts.
+    assert cards._frame.cache_info().currsize == 86 * 2 + 3
 
 
 def test_a_card_whose_own_text_looks_like_a_stand_in_is_rendered_whole(app):
-    layout = _layout(app)
+    macros = _macros(app)
     card = cards.Card(id="x", name="Clinic \x001\x00 <b>", organisation="Org & co", lgbtq_specific=True,
                       types=("Sexual health",), where="Lambeth", who_for="Everyone", routes=(), sessions=(),
                       verified_at=None, seeded=True)
     per_page = dict(service_href="/services/x", add_href="/list?s=x", snippet=Markup("<mark>x</mark>"),
                     distance="about 1 mile", why=None, status=cards.status_badge(""))
-    html = cards.render(layout, card, **per_page)
-    assert html == layout(service=card, heading_level=3, id_prefix="", **per_page)
+    html = cards.render(macros, card, **per_page)
+    assert html == _rendered_whole(macros, card, **per_page)
     assert "Clinic \x001\x00 &lt;b&gt;" in html and "Org &amp; co" in html and "<mark>x</mark>" in html
 
 
