@@ -48,7 +48,7 @@ class Card:
         return _status(self.sessions, moment.replace(second=0, microsecond=0))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=32768)  # a minute's worth for every listing of a large directory
 def _status(sessions: tuple[hours.Session, ...], minute: datetime) -> str:
     return hours.describe_status(sessions, minute)
 
@@ -70,7 +70,7 @@ def of_listing(listing: Listing, names: Catalogue) -> Card:
     return card
 
 
-_OF_LISTING_LIMIT = 8192
+_OF_LISTING_LIMIT = 16384
 _of_listing: dict[int, tuple] = {}
 
 
@@ -134,33 +134,42 @@ def render(macros, card: Card, heading_level: int = 3, id_prefix: str = "", *, s
            add_href: str, status: str, snippet=None, distance=None, why=None) -> Markup:
     """Return the card's markup from `macros` (the public/_macros.html module): `card_layout` with
     the per-page values, the optional ones (snippet, distance, why) through their own macros."""
-    where_part = (_filled(macros.card_distance, (), distance=distance) if distance else "") + (
-        _filled(macros.card_why, (), why=why) if why else "")
-    return _filled(
-        macros.card_layout, (("service", card), ("heading_level", heading_level), ("id_prefix", id_prefix)),
-        # In the order the markup uses them.
-        service_href=service_href,
-        snippet_part=_filled(macros.card_snippet, (), snippet=snippet) if snippet else "",
-        where_part=where_part,
-        status=status,
-        add_href=add_href,
-    )
+    snippet_part = _filled(macros.card_snippet, (), ("snippet",), (snippet,)) if snippet else ""
+    where_part = (_filled(macros.card_distance, (), ("distance",), (distance,)) if distance else "") + (
+        _filled(macros.card_why, (), ("why",), (why,)) if why else "")
+    return _filled(macros.card_layout, _card(card, heading_level, id_prefix), _PER_PAGE,
+                   (service_href, snippet_part, where_part, status, add_href))
+
+
+def warm(macros, names: Catalogue, listings) -> None:
+    """Make the frame of each listing's card as results pages show it (a server, before it forks)."""
+    for listing in listings:
+        _frame(macros.card_layout, _card(of_listing(listing, names), 3, ""), _PER_PAGE)
+
+
+# What `card_layout` takes per page, in the order its markup uses them.
+_PER_PAGE = ("service_href", "snippet_part", "where_part", "status", "add_href")
+
+
+def _card(card: Card, heading_level: int, id_prefix: str) -> tuple:
+    return ("service", card), ("heading_level", heading_level), ("id_prefix", id_prefix)
 
 
 # Stand-ins for the per-page values: text no listing holds (a card whose text does hold one is
 # rendered whole instead, see `_frame`).
-_STAND_INS = tuple(Markup(f"\x00{n}\x00") for n in range(10))  # noqa: S704  (no user text)
+_STAND_INS = tuple(Markup(f"\x00{n}\x00") for n in range(len(_PER_PAGE)))  # noqa: S704  (no user text)
 _STAND_IN = re.compile("\x00([0-9])\x00")
 
 
-def _filled(macro, fixed: tuple, **values) -> Markup:
-    """Return `macro(**fixed, **values)`, from its frame when it has one."""
-    frame = _frame(macro, fixed, tuple(values))
+def _filled(macro, fixed: tuple, names: tuple[str, ...], values: tuple) -> Markup:
+    """Return `macro` called with the `fixed` (name, value) pairs and `names` set to `values`, from
+    its frame when it has one."""
+    frame = _frame(macro, fixed, names)
     if frame is None:
-        return macro(**dict(fixed), **values)
+        return macro(**dict(fixed), **dict(zip(names, values, strict=True)))
     out = [frame[0]]
     # Escaped as {{ value }} in the macro escapes them.
-    for value, piece in zip(values.values(), frame[1:], strict=True):
+    for value, piece in zip(values, frame[1:], strict=True):
         out.append(escape(value))
         out.append(piece)
     return Markup("".join(out))  # noqa: S704  (the macro's own output and escaped values)

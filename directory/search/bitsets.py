@@ -16,6 +16,9 @@ import numpy as np
 from .documents import TEXT_FIELDS, Listing, decode_listing, decode_meta, opening_ranges
 
 EARTH_RADIUS_M = 6_371_008.8
+# Decoded listings kept per segment: about 4 KB each, so up to 64 MB per process for the largest
+# directories; reading one again from its segment costs more than the rest of its card.
+LISTINGS_PER_SEGMENT = 16384
 
 
 def from_ids(ids, size: int) -> int:
@@ -120,7 +123,7 @@ class SegmentData:
             raw = reader.stored_fields(local).get("listing")
             if raw is None:
                 return None
-            found = _remember(self._listings, local, decode_listing(raw), 4096)
+            found = _remember(self._listings, local, decode_listing(raw), LISTINGS_PER_SEGMENT)
         return found
 
     def postings(self, reader, field: str, term: str) -> int:

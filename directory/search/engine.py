@@ -530,7 +530,7 @@ def _hit(listing: Listing, criteria, parsed, score, metres, now) -> Hit:
     return hit
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=32768)
 def _open_at(schedules: tuple, minute: int) -> bool:
     # Many services keep the same hours: answer each timetable once per minute.
     return hours.is_open_at([hours.Session(*s) for s in schedules], minute)

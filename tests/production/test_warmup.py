@@ -51,3 +51,22 @@ def test_a_worker_forked_after_warming_searches_with_the_shared_segment_data(see
     assert reused, "the worker used the segment data it inherited instead of reading it again"
     expected = search.search(search.SearchRequest(text="tina", borough="lambeth"))
     assert names == [h.listing.name for h in expected.hits] and names
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (as gunicorn does)")
+def test_a_worker_forked_after_warming_has_every_listing_s_card_made(seeded_app):
+    from directory.public import cards
+
+    warm(seeded_app)
+
+    def pages_in_worker():
+        made = cards._frame.cache_info().misses
+        client = seeded_app.test_client()
+        shown = sum(client.get(f"/search?page={n}").get_data(as_text=True).count('class="card"')
+                    for n in range(1, 6))
+        db.session.remove()
+        return shown, cards._frame.cache_info().misses - made
+
+    shown, made = _in_forked_child(pages_in_worker)
+    assert shown == 86
+    assert made <= 1, "only the snippet's own part was made; every card came ready"
