@@ -254,14 +254,18 @@ class View:
     def metres_from(self, lat: float, lon: float) -> np.ndarray:
         """Return each document's approximate distance in metres to its nearest location (inf if none)."""
         if self._point_arrays is None:
-            owners = [d for d, pts in enumerate(self.points) for _ in pts]
+            owners = np.asarray([d for d, pts in enumerate(self.points) for _ in pts], dtype=np.int64)
             flat = [p for pts in self.points for p in pts]
-            self._point_arrays = (np.asarray(owners, dtype=np.int64),
-                                  np.asarray([x for x, _ in flat]), np.asarray([y for _, y in flat]))
-        owners, xs, ys = self._point_arrays
-        x0, y0 = project(lat, lon)
+            # Points are in document order: each document's run starts where its number first appears.
+            docs, firsts = np.unique(owners, return_index=True)
+            xs, ys = np.asarray([x for x, _ in flat]), np.asarray([y for _, y in flat])
+            self._point_arrays = (docs, firsts, xs, ys)
+        docs, firsts, xs, ys = self._point_arrays
         metres = np.full(self.size, np.inf)
-        np.minimum.at(metres, owners, np.hypot((xs - x0) * math.cos(math.radians(lat)), ys - y0))
+        if len(docs):
+            x0, y0 = project(lat, lon)
+            apart = np.hypot((xs - x0) * math.cos(math.radians(lat)), ys - y0)
+            metres[docs] = np.minimum.reduceat(apart, firsts)  # each document's nearest point
         return metres
 
     def within(self, lat: float, lon: float, metres: float) -> int:

@@ -1,5 +1,6 @@
 """Every public page: no cookies, nothing inline or third-party, labelled controls, unique ids."""
 
+import re
 from collections import Counter
 from urllib.parse import urlsplit
 
@@ -133,3 +134,19 @@ def test_missing_things_are_a_plain_404(seeded_client, url):
     response = seeded_client.get(url)
     assert response.status_code == 404
     assert "home page" in response.get_data(as_text=True)
+
+
+def test_links_built_once_still_follow_the_script_root_and_the_list(client, make):
+    listed = make.service(name="Listed clinic")
+
+    def links(path, **environ):
+        html = client.get(path, environ_overrides=environ).get_data(as_text=True)
+        return set(re.findall(r'href="([^"]+)"', html))
+
+    plain = {"/", "/static/css/site.css", "/static/css/print.css", "/list", "/privacy", "/account/sign-in"}
+    for _ in range(2):  # the second time from links already built
+        assert plain <= links("/about")
+    # Mounted under a path (a reverse proxy's prefix), every link carries it.
+    mounted = links("/about", SCRIPT_NAME="/directory")
+    assert {"/directory" + link for link in plain} <= mounted and not plain & mounted
+    assert f"/list?s={listed.id}" in links(f"/about?s={listed.id}")
