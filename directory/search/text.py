@@ -7,6 +7,7 @@ that says "crystal meth" and a query that says "tina" meet at the concept `cryst
 """
 
 import re
+from array import array
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -119,37 +120,38 @@ def concept_tokens(text: str, repeat: int = 1) -> list[str]:
     return [c for c, _, _ in vocabulary().concepts_in(tokens(text)) for _ in range(repeat)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Analysed:
-    """A text read once for highlighting, whatever the query: where each stem and concept occurs."""
+    """A text read once for highlighting, whatever the query: where each stem and concept occurs.
+
+    Compact (under 3 KB for a 50-word description), so every listing of a large directory fits.
+    """
 
     text: str  # with runs of white space made single spaces
-    stems: dict[str, list[tuple[int, int]]]  # indexable words' stems -> (start, end) in `text`
-    concepts: dict[str, list[tuple[int, int]]]
+    stems: tuple[str, ...]  # each indexable word's stem, in order
+    spans: array  # each of those words' start and end in `text`, one after the other
+    concepts: tuple[tuple[str, int, int], ...]  # (concept, start, end)
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=16384)
 def _analyse(text: str) -> _Analysed:
     # The same listings come up for many different searches: read each description once.
     text = " ".join(text.split())
     spans = token_spans(text)
     stemmed = [stem(w) for w, _, _ in spans]
-    stems: dict[str, list[tuple[int, int]]] = {}
-    for (w, s, e), st in zip(spans, stemmed, strict=True):
-        if is_indexable(w):
-            stems.setdefault(st, []).append((s, e))
-    concepts: dict[str, list[tuple[int, int]]] = {}
-    for concept, first, last in vocabulary().concepts_in_stems(stemmed):
-        concepts.setdefault(concept, []).append((spans[first][1], spans[last - 1][2]))
-    return _Analysed(text, stems, concepts)
+    words = [i for i, (w, _, _) in enumerate(spans) if is_indexable(w)]
+    concepts = tuple((concept, spans[first][1], spans[last - 1][2])
+                     for concept, first, last in vocabulary().concepts_in_stems(stemmed))
+    return _Analysed(text, tuple(stemmed[i] for i in words),
+                     array("I", [n for i in words for n in spans[i][1:]]), concepts)
 
 
 def snippet(text: str, stems: set[str], concepts: set[str], width: int = 220) -> Markup:
     """Return an escaped excerpt of `text` around the first match, matches wrapped in <mark>."""
     analysed = _analyse(text or "")
-    text = analysed.text
-    marks = [span for st in stems for span in analysed.stems.get(st, ())]
-    marks += [span for concept in concepts for span in analysed.concepts.get(concept, ())]
+    text, spans = analysed.text, analysed.spans
+    marks = [(spans[2 * i], spans[2 * i + 1]) for i, st in enumerate(analysed.stems) if st in stems]
+    marks += [(s, e) for concept, s, e in analysed.concepts if concept in concepts]
     marks = _merge(sorted(marks))
     start = 0
     if marks and marks[0][0] > width // 3:
