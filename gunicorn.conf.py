@@ -25,9 +25,11 @@ worker_class = "sync"
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
-# Recycle workers now and then so a slow leak cannot grow without bound; jitter avoids all restarting at once.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# Recycle workers now and then so a slow leak cannot grow without bound. Not often: a new worker
+# starts with cold caches, and at 2,000 requests busy workers restarted every 20 seconds or so, all
+# within a second or two of each other; a wide jitter spreads the restarts out.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 20_000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 5_000)
 # Load the app once in the master and warm it (directory/warmup.py) before forking the workers, so each
 # starts with the search index's per-segment data and compiled templates instead of building its own.
 # Workers still open their own database connections and index files. GUNICORN_PRELOAD=0 loads the app
