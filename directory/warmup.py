@@ -4,8 +4,8 @@ gunicorn loads the app in its master process (`preload_app`), calls `warm`, then
 worker from it. What every worker would otherwise build for itself on its first few hundred
 requests is then built once and shared: the search index's per-segment data (document names,
 places, timetables, facet postings), the reference data search checks requests against, the
-compiled templates and each listing's card as results pages show it. A cold worker spent about as
-much CPU on its first 100 results pages as on the next 300.
+compiled templates, and each listing's card and text as results pages show them. A cold worker
+spent about as much CPU on its first 100 results pages as on the next 300.
 
 The master then closes its index files and database connections: each worker opens its own.
 """
@@ -31,11 +31,11 @@ def warm(app) -> None:
         for name in app.jinja_env.list_templates(extensions=("html",)):
             app.jinja_env.get_template(name)
         try:
-            every = search.search(search.SearchRequest(per_page=None))
-            cards.warm(app.jinja_env.get_template("public/_macros.html").module, search.catalogue(),
-                       [hit.listing for hit in every.hits])
-        except Exception:  # noqa: BLE001  (cards are then made as pages first show them)
-            log.warning("making the listings' cards before forking failed", exc_info=True)
+            listings = [hit.listing for hit in search.search(search.SearchRequest(per_page=None)).hits]
+            cards.warm(app.jinja_env.get_template("public/_macros.html").module, search.catalogue(), listings)
+            search.prepare_snippets(listings)
+        except Exception:  # noqa: BLE001  (cards and snippets are then made as pages first show them)
+            log.warning("preparing the listings' cards and snippets before forking failed", exc_info=True)
         # Files and connections opened here must not be shared by the forked workers.
         search.close_index_files()
         db.session.remove()

@@ -34,6 +34,7 @@ __all__ = [
     "catalogue",
     "ensure_index",
     "init_app",
+    "prepare_snippets",
     "reindex",
     "search",
     "start_poller",
@@ -82,6 +83,11 @@ def search(request: SearchRequest) -> SearchResult:
     if state.index.pending:
         _sync_quietly(state, timeout=COMMIT_SYNC_TIMEOUT)
     return engine.run(state.index, request, state.catalogue)
+
+
+def prepare_snippets(listings) -> None:
+    """Read each listing's text for highlighting now (a server, before it forks its workers)."""
+    engine.prepare_snippets(listings)
 
 
 def catalogue() -> Catalogue:

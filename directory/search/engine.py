@@ -508,9 +508,19 @@ def _listed(ids: list[str]) -> set[str]:
         return documents.listed(connection, ids)
 
 
+def prepare_snippets(listings) -> None:
+    """Read each listing's text for highlighting now, as a search would (a server, before it forks)."""
+    for listing in listings:
+        text.analyse(_snippet_source(listing))
+
+
+def _snippet_source(listing: Listing) -> str:
+    return listing.description or listing.eligibility
+
+
 def _hit(listing: Listing, criteria, parsed, score, metres, now) -> Hit:
     hit = Hit(listing=listing, score=score)
-    source = listing.description or listing.eligibility
+    source = _snippet_source(listing)
     hit.snippet = (
         _snippet(source, frozenset(parsed.highlight_stems), frozenset(parsed.highlight_concepts))
         if parsed.clauses

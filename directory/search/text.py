@@ -133,6 +133,11 @@ class _Analysed:
     concepts: tuple[tuple[str, int, int], ...]  # (concept, start, end)
 
 
+def analyse(text: str) -> None:
+    """Read a text for highlighting now, so that its first snippet is quick."""
+    _analyse(text or "")
+
+
 @lru_cache(maxsize=16384)
 def _analyse(text: str) -> _Analysed:
     # The same listings come up for many different searches: read each description once.

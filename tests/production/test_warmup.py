@@ -70,3 +70,23 @@ def test_a_worker_forked_after_warming_has_every_listing_s_card_made(seeded_app)
     shown, made = _in_forked_child(pages_in_worker)
     assert shown == 86
     assert made <= 1, "only the snippet's own part was made; every card came ready"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (as gunicorn does)")
+def test_a_worker_forked_after_warming_has_every_listing_s_text_read_for_snippets(seeded_app):
+    from directory.search import text
+
+    text._analyse.cache_clear()
+    warm(seeded_app)
+
+    def snippets_in_worker():
+        read = text._analyse.cache_info().misses
+        client = seeded_app.test_client()
+        marked = sum(client.get(f"/search?q=support&page={n}").get_data(as_text=True).count("<mark>")
+                     for n in range(1, 4))
+        db.session.remove()
+        return marked, text._analyse.cache_info().misses - read
+
+    marked, read = _in_forked_child(snippets_in_worker)
+    assert marked > 0
+    assert read == 0, "every description was read for highlighting before the fork"
