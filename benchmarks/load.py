@@ -1,10 +1,11 @@
 """Load benchmark: many people searching while agencies edit and an admin approves.
 
 Builds a throwaway database with synthetic listings (10,000 by default) and its search index, starts
-gunicorn on 127.0.0.1 with 4 workers, then for 30 seconds runs 50 concurrent clients searching with
-mixed filters while an editor proposes a change every second and an admin approves it at once (through
-the moderation functions, in a process of their own: another "node" writing to the same database and
-index).
+gunicorn on 127.0.0.1 with 4 workers, lets 50 concurrent clients search for 5 seconds (not measured:
+a server just started reads its index as the first searches need it), then for 30 seconds runs them
+searching with mixed filters while an editor proposes a change every second and an admin approves it
+at once (through the moderation functions, in a process of their own: another "node" writing to the
+same database and index).
 Prints requests per second, latency percentiles and errors, then checks that every approved edit is in
 the database and can be found through the running server.
 
@@ -60,6 +61,9 @@ def parse_args():
     p.add_argument("--clients", type=int, default=50, help="concurrent searching clients (50)")
     p.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
     p.add_argument("--edit-every", type=float, default=1.0, help="seconds between edits (1)")
+    p.add_argument("--warmup", type=float, default=5.0,
+                   help="seconds the clients search first, not measured: a server just started reads its "
+                        "index as the first searches need it (5; 0 to measure from the first request)")
     p.add_argument("--think", type=float, default=0.0,
                    help="seconds each client waits between searches (0: as fast as the server answers)")
     p.add_argument("--database-url", help="use this (empty) database instead of a throwaway one")
@@ -341,6 +345,18 @@ def client(port: int, deadline: float, stats: Stats, seed: int, boroughs, postco
             stats.error(f"HTTP {status}")
 
 
+def run_clients(args, port, seconds, stats, first_seed, boroughs, postcodes) -> None:
+    """Run `args.clients` clients for `seconds`; client n draws its searches from seed first_seed + n."""
+    deadline = time.monotonic() + seconds
+    threads = [threading.Thread(target=client, args=(port, deadline, stats, first_seed + n, boroughs,
+                                                     postcodes, args.think))
+               for n in range(args.clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=seconds + 60)
+
+
 def editor_process(database_url, index_dir, people, every, orders, results) -> None:
     """The agency editor and the admin, in their own process (as they would be on their own node):
     sharing the searching clients' process, their work would hold up the clients' measurements."""
@@ -455,17 +471,17 @@ def main():
         editor.start()
         if editor_results.get(timeout=60) != "ready":
             raise SystemExit("the editor's process did not start")
+        warmup = Stats()
+        if args.warmup > 0:
+            # Other searches than the measured ones (other seeds), so none is answered from the warm-up.
+            run_clients(args, port, args.warmup, warmup, 1000, boroughs, postcodes)
+            p95 = f"{percentile(warmup.latencies, 95) * 1000:.0f} ms" if warmup.latencies else "-"
+            print(f"Warm-up (not measured): {len(warmup.latencies)} requests in {args.warmup:g} s, "
+                  f"p95 {p95}, errors {sum(warmup.errors.values())} {warmup.errors or ''}")
         begin = time.monotonic() + 0.5
-        deadline = begin + args.seconds
-        editor_orders.put((begin, deadline))
+        editor_orders.put((begin, begin + args.seconds))
         time.sleep(max(0.0, begin - time.monotonic()))
-        threads = [threading.Thread(target=client,
-                                    args=(port, deadline, stats, i, boroughs, postcodes, args.think))
-                   for i in range(args.clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=args.seconds + 60)
+        run_clients(args, port, args.seconds, stats, 0, boroughs, postcodes)
         edits, problems = editor_results.get(timeout=60)
         editor.join(timeout=30)
         duration = time.monotonic() - begin
@@ -473,7 +489,7 @@ def main():
         not_saved, unfound = verify_edits(app, port, edits)
         _, final_health = get(port, "/healthz")
         lat = stats.latencies
-        errors = sum(stats.errors.values())
+        errors = sum(stats.errors.values()) + sum(warmup.errors.values())
         print()
         print(f"{len(lat) + errors} requests in {duration:.1f} s from {args.clients} clients, "
               f"{args.workers} workers, {args.listings} listings")
