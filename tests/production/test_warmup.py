@@ -53,21 +53,27 @@ def test_a_worker_forked_after_warming_searches_with_the_shared_segment_data(see
     assert names == [h.listing.name for h in expected.hits] and names
 
 
+def _pages_in_forked_worker(app, paths, marker, cache):
+    """In a worker forked from `app`, get `paths`; return how often `marker` shows and how many
+    times the lru `cache` had to make something."""
+
+    def work():
+        before = cache.cache_info().misses
+        client = app.test_client()
+        shown = sum(client.get(path).get_data(as_text=True).count(marker) for path in paths)
+        db.session.remove()
+        return shown, cache.cache_info().misses - before
+
+    return _in_forked_child(work)
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (as gunicorn does)")
 def test_a_worker_forked_after_warming_has_every_listing_s_card_made(seeded_app):
     from directory.public import cards
 
     warm(seeded_app)
-
-    def pages_in_worker():
-        made = cards._frame.cache_info().misses
-        client = seeded_app.test_client()
-        shown = sum(client.get(f"/search?page={n}").get_data(as_text=True).count('class="card"')
-                    for n in range(1, 6))
-        db.session.remove()
-        return shown, cards._frame.cache_info().misses - made
-
-    shown, made = _in_forked_child(pages_in_worker)
+    shown, made = _pages_in_forked_worker(
+        seeded_app, [f"/search?page={n}" for n in range(1, 6)], 'class="card"', cards._frame)
     assert shown == 86
     assert made <= 1, "only the snippet's own part was made; every card came ready"
 
@@ -78,15 +84,7 @@ def test_a_worker_forked_after_warming_has_every_listing_s_text_read_for_snippet
 
     text._analyse.cache_clear()
     warm(seeded_app)
-
-    def snippets_in_worker():
-        read = text._analyse.cache_info().misses
-        client = seeded_app.test_client()
-        marked = sum(client.get(f"/search?q=support&page={n}").get_data(as_text=True).count("<mark>")
-                     for n in range(1, 4))
-        db.session.remove()
-        return marked, text._analyse.cache_info().misses - read
-
-    marked, read = _in_forked_child(snippets_in_worker)
+    marked, read = _pages_in_forked_worker(
+        seeded_app, [f"/search?q=support&page={n}" for n in range(1, 4)], "<mark>", text._analyse)
     assert marked > 0
     assert read == 0, "every description was read for highlighting before the fork"
