@@ -22,20 +22,17 @@ log = logging.getLogger(__name__)
 def warm(app) -> None:
     """Build the shared read-only state; leave no database connection open."""
     with app.app_context():
-        try:
-            search.ensure_index()
-            # A search with no words and no filters counts every facet, reading every segment.
-            search.search(search.SearchRequest(per_page=app.config["RESULTS_PER_PAGE"]))
-        except Exception:  # noqa: BLE001  (the workers start cold and report the problem themselves)
-            log.warning("warming the search index before forking failed", exc_info=True)
         for name in app.jinja_env.list_templates(extensions=("html",)):
             app.jinja_env.get_template(name)
         try:
+            search.ensure_index()
+            # One search with no words, no filters and no page size counts every facet, reading every
+            # segment, and reads every listing.
             listings = [hit.listing for hit in search.search(search.SearchRequest(per_page=None)).hits]
             cards.warm(app.jinja_env.get_template("public/_macros.html").module, search.catalogue(), listings)
             search.prepare_snippets(listings)
-        except Exception:  # noqa: BLE001  (cards and snippets are then made as pages first show them)
-            log.warning("preparing the listings' cards and snippets before forking failed", exc_info=True)
+        except Exception:  # noqa: BLE001  (the workers start cold and report the problem themselves)
+            log.warning("warming the search index, cards and snippets before forking failed", exc_info=True)
         # Files and connections opened here must not be shared by the forked workers.
         search.close_index_files()
         db.session.remove()
