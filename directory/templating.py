@@ -16,9 +16,8 @@ def init_app(app):
 
     def url_for(endpoint: str, **values) -> str:
         given = {name: value for name, value in values.items() if value is not None and value != []}
-        if endpoint.startswith(".") or not has_request_context() or not (
-            not given or (endpoint == "static" and given.keys() == {"filename"})
-        ):
+        plain = not given or (endpoint == "static" and given.keys() == {"filename"})
+        if not plain or endpoint.startswith(".") or not has_request_context():
             return build_url(endpoint, **values)
         key = (endpoint, given.get("filename"), request.script_root)
         url = plain_urls.get(key)
