@@ -22,7 +22,9 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    and_,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
@@ -191,10 +193,27 @@ class Service(db.Model):
     def term_codes(self, vocabulary: str) -> set[str]:
         return {t.code for t in self.terms_in(vocabulary)}
 
-    @property
+    # The two rules every query and page uses, in Python and (as `Service.is_listed` in a WHERE
+    # clause) in SQL, so each is spelled once.
+    @hybrid_property
+    def is_listed(self) -> bool:
+        """Whether search, the API and exports list it: published and active."""
+        return bool(self.is_published) and self.status == "active"
+
+    @is_listed.inplace.expression
+    @classmethod
+    def _is_listed_expression(cls):
+        return and_(cls.is_published.is_(True), cls.status == "active")
+
+    @hybrid_property
     def is_visible(self) -> bool:
-        """Whether the public may see this listing at all."""
+        """Whether the public may see this listing at all (a closed one still has its page)."""
         return self.is_published and self.status != "defunct"
+
+    @is_visible.inplace.expression
+    @classmethod
+    def _is_visible_expression(cls):
+        return and_(cls.is_published.is_(True), cls.status != "defunct")
 
     def __repr__(self):
         return f"<Service {self.name!r}>"
