@@ -27,7 +27,7 @@ def listed_services(*, include_inactive: bool = False) -> list[Service]:
     """Return published services (active only, unless asked) with what coverage needs loaded."""
     query = (
         select(Service)
-        .where(Service.is_published.is_(True))
+        .where(Service.is_visible if include_inactive else Service.is_listed)
         .options(
             selectinload(Service.terms).selectinload(TaxonomyTerm.taxonomy),
             selectinload(Service.catchment_boroughs),
@@ -37,10 +37,6 @@ def listed_services(*, include_inactive: bool = False) -> list[Service]:
         )
         .order_by(Service.name)
     )
-    if include_inactive:
-        query = query.where(Service.status != "defunct")
-    else:
-        query = query.where(Service.status == "active")
     return list(db.session.scalars(query))
 
 

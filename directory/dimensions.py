@@ -61,3 +61,9 @@ ALL: tuple[Dimension, ...] = (*TAXONOMIES, PATHWAY)
 BY_KEY = {d.key: d for d in ALL}
 BY_VOCABULARY = {d.vocabulary: d for d in TAXONOMIES}
 VOCABULARIES: tuple[str, ...] = tuple(d.vocabulary for d in TAXONOMIES)
+
+
+def first_these(*first: Dimension, among: tuple[Dimension, ...] = ALL) -> tuple[Dimension, ...]:
+    """Return `among` with `first` leading in that order: for orders already published or stored
+    (the API's parameters, unmet-need keys), which a new dimension joins at the end."""
+    return (*first, *(d for d in among if d not in first))

@@ -25,7 +25,7 @@ from flask import Flask, current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from . import clock
+from . import clock, dimensions
 from .extensions import db
 from .models import UnmetSearch
 from .models.insights import FILTERS_MAX_LENGTH, TERM_MAX_LENGTH
@@ -36,12 +36,11 @@ DEFAULT_FEW_RESULTS = 3
 
 # Filter dimensions recorded, in display order: (SearchRequest attribute, label in the filters string).
 # The postcode itself is never kept: a full postcode is nearly an address.
+# Stored counts are keyed in this order: a new dimension joins at the end rather than reorder them.
 FILTER_FIELDS = (
-    ("service_types", "service_type"),
-    ("pathway", "pathway"),
-    ("referral_routes", "referral_route"),
-    ("audiences", "audience"),
-    ("delivery", "delivery"),
+    *((d.field, d.key) for d in dimensions.first_these(
+        dimensions.SERVICE_TYPE, dimensions.PATHWAY, dimensions.REFERRAL_ROUTE, dimensions.AUDIENCE,
+        dimensions.DELIVERY)),
     ("open_now", "open_now"),
     ("max_miles", "max_miles"),
 )

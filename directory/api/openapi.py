@@ -8,7 +8,8 @@ import copy
 import json
 from functools import cache
 
-from .. import oruk
+from .. import dimensions, oruk
+from .params import API_DIMENSIONS
 
 IMPLEMENTED = (
     "/",
@@ -47,15 +48,12 @@ EXTENSIONS = [
         "code such as `E09000022`): located there, named in the catchment, London-wide, national or remote.",
         "schema": {"type": "string"},
     },
-    _vocabulary_parameter("service_type", "service-type", "Kind of help."),
-    _vocabulary_parameter("referral_route", "referral-route", "How people get in."),
-    _vocabulary_parameter("audience", "audience", "Who the service is for."),
-    _vocabulary_parameter("delivery", "delivery", "In person, phone, online or postal."),
+    *(_vocabulary_parameter(d.param, d.vocabulary, d.api_description) for d in API_DIMENSIONS),
     {
-        "name": "pathway",
+        "name": dimensions.PATHWAY.param,
         "in": "query",
         "required": False,
-        "description": "Services on this care pathway (its slug, e.g. `chemsex-support`).",
+        "description": dimensions.PATHWAY.api_description,
         "schema": {"type": "string"},
     },
     {

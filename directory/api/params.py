@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from .. import reference
+from .. import dimensions, reference
 from ..extensions import db
 from ..models import Pathway, Taxonomy, TaxonomyTerm
 
@@ -17,6 +17,11 @@ MAX_TEXT = 200
 MAX_PROXIMITY_M = 100_000
 TRUE = {"true", "1", "yes", "on"}
 FALSE = {"false", "0", "no", "off", ""}
+# The taxonomy filters in the order the API has documented (and checked) them since it was published.
+API_DIMENSIONS = dimensions.first_these(
+    dimensions.SERVICE_TYPE, dimensions.REFERRAL_ROUTE, dimensions.AUDIENCE, dimensions.DELIVERY,
+    among=dimensions.TAXONOMIES,
+)
 
 
 class BadParameter(ValueError):
@@ -49,12 +54,9 @@ class ServiceQuery:
     postcode: str = ""
     proximity_m: float | None = None
     borough: str = ""
-    service_types: list[str] = field(default_factory=list)
     pathway: str = ""
-    referral_routes: list[str] = field(default_factory=list)
-    audiences: list[str] = field(default_factory=list)
-    delivery: list[str] = field(default_factory=list)
     open_now: bool = False
+    chosen: dict[str, list[str]] = field(default_factory=dict)  # a dimension's field -> its codes
 
     @property
     def needs_search(self) -> bool:
@@ -62,11 +64,8 @@ class ServiceQuery:
         return bool(
             self.text
             or self.borough
-            or self.service_types
+            or any(self.chosen.values())
             or self.pathway
-            or self.referral_routes
-            or self.audiences
-            or self.delivery
             or self.open_now
             or self.postcode
         )
@@ -97,10 +96,7 @@ def service_query(args: MultiDict) -> ServiceQuery:
         postcode=text(args, "postcode"),
         proximity_m=proximity(args),
         open_now=boolean(args, "open_now"),
-        service_types=codes(args, "service_type", "service-type"),
-        referral_routes=codes(args, "referral_route", "referral-route"),
-        audiences=codes(args, "audience", "audience"),
-        delivery=codes(args, "delivery", "delivery"),
+        chosen={d.field: codes(args, d.param, d.vocabulary) for d in API_DIMENSIONS},
     )
     if query.proximity_m is not None and not query.postcode:
         raise BadParameter("proximity", "proximity (in metres) needs a postcode to measure from.")

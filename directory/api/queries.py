@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import exists, select
 
-from .. import geo, oruk, search, unmet_need
+from .. import dimensions, geo, oruk, search, unmet_need
 from ..extensions import db
 from ..models import (
     Location,
@@ -25,13 +25,8 @@ from .params import BadParameter, ServiceQuery
 
 METRES_PER_MILE = geo.METRES_PER_MILE
 # SearchRequest fields whose API parameter has another name.
-SEARCH_FIELDS = {
-    "text": "search",
-    "max_miles": "proximity",
-    "service_types": "service_type",
-    "referral_routes": "referral_route",
-    "audiences": "audience",
-}
+SEARCH_FIELDS = {"text": "search", "max_miles": "proximity",
+                 **{d.field: d.param for d in dimensions.TAXONOMIES}}
 
 
 @dataclass
@@ -43,13 +38,9 @@ class Located:
     distance_m: float | None = None
 
 
-def visible():
-    return (Service.is_published.is_(True), Service.status == "active")
-
-
 def service_ids(query: ServiceQuery) -> list[str]:
     """Return the ids of matching published, active services, best first."""
-    conditions = [*visible(), *_conditions(query)]
+    conditions = [Service.is_listed, *_conditions(query)]
     if not query.needs_search:
         return list(
             db.session.scalars(select(Service.id).where(*conditions).order_by(Service.name, Service.id))
@@ -138,17 +129,14 @@ def _search(query: ServiceQuery) -> list[str]:
     request = search.SearchRequest(
         text=query.text,
         borough=query.borough or None,
-        service_types=query.service_types,
         pathway=query.pathway or None,
-        referral_routes=query.referral_routes,
-        audiences=query.audiences,
-        delivery=query.delivery,
         open_now=query.open_now,
         postcode=query.postcode or None,
         max_miles=(query.proximity_m / METRES_PER_MILE) if query.proximity_m else None,
         sort="distance" if query.postcode and not query.text else "relevance",
         page=1,
         per_page=None,
+        **query.chosen,
     )
     try:
         result = search.search(request)

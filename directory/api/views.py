@@ -79,7 +79,7 @@ def service_at_locations():
 def service_at_location(sal_id):
     """Return one service at a location, with its location, hours and service."""
     sal = db.session.get(ServiceAtLocation, sal_id)
-    if sal is None or not (sal.service.is_published and sal.service.status == "active"):
+    if sal is None or not sal.service.is_listed:
         return not_found("service_at_location", sal_id)
     document = next(_sal_documents([queries.Located(sal.id, sal.service_id)], full=True))
     return cached(document, last_modified=sal.service.last_modified)
@@ -92,7 +92,7 @@ def organizations():
     full = params.boolean(request.args, "full") or params.boolean(request.args, "full_service")
     text = params.text(request.args, "search").lower()
     listed = select(Organisation.id).where(
-        select(Service.id).where(Service.organisation_id == Organisation.id, *queries.visible()).exists()
+        select(Service.id).where(Service.organisation_id == Organisation.id, Service.is_listed).exists()
     )
     if text:
         listed = listed.where(func.lower(Organisation.name).contains(text, autoescape=True))
@@ -246,7 +246,7 @@ def _load_services(ids: list[str]) -> list[Service]:
         return []
     rows = db.session.scalars(
         select(Service)
-        .where(Service.id.in_(ids), *queries.visible())
+        .where(Service.id.in_(ids), Service.is_listed)
         .options(*hsds_io.service_load_options())
     )
     by_id = {s.id: s for s in rows}
@@ -298,7 +298,7 @@ def _organization_documents(ids: list[str], full: bool, *, full_service: bool = 
             service_ids = list(
                 db.session.scalars(
                     select(Service.id)
-                    .where(Service.organisation_id.in_(batch), *queries.visible())
+                    .where(Service.organisation_id.in_(batch), Service.is_listed)
                     .order_by(Service.name)
                 )
             )

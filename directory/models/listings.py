@@ -96,6 +96,11 @@ class Organisation(db.Model):
         return f"<Organisation {self.name!r}>"
 
 
+def is_listed(is_published, status) -> bool:
+    """Return whether a listing with these values is listed (`Service.is_listed`, for plain rows)."""
+    return bool(is_published) and status == "active"
+
+
 class Service(db.Model):
     """What an organisation offers; the unit people search for."""
 
@@ -198,7 +203,7 @@ class Service(db.Model):
     @hybrid_property
     def is_listed(self) -> bool:
         """Whether search, the API and exports list it: published and active."""
-        return bool(self.is_published) and self.status == "active"
+        return is_listed(self.is_published, self.status)
 
     @is_listed.inplace.expression
     @classmethod

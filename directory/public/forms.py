@@ -7,13 +7,13 @@ from wtforms import EmailField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-# URL parameter -> (search request field, taxonomy code, facet key)
-FACETS = (
-    ("service_type", "service_types", "service-type", "service_type"),
-    ("audience", "audiences", "audience", "audience"),
-    ("referral_route", "referral_routes", "referral-route", "referral_route"),
-    ("delivery", "delivery", "delivery", "delivery"),
-)
+from .. import dimensions
+
+# The taxonomy filters the form shows as checkboxes, each named by its `dimensions.Dimension`.
+FACETS = dimensions.TAXONOMIES
+# Search filter key -> the query-string parameter that sets it here (links that drop a filter use it).
+PARAMS = {"text": "q", "borough": "borough", "distance": "miles", "pathway": dimensions.PATHWAY.param,
+          "open_now": "open", **{d.key: d.param for d in FACETS}}
 SORTS = (("relevance", "Best match"), ("distance", "Nearest first"), ("name", "Name (A to Z)"))
 MAX_TEXT = 200
 
@@ -60,7 +60,7 @@ class SearchQuery:
             open_now=args.get("open") in ("1", "yes", "on", "true"),
             sort=sort if sort in dict(SORTS) else "relevance",
             page=_page(args.get("page", 1)),
-            chosen={param: [v[:60] for v in args.getlist(param) if v][:20] for param, *_ in FACETS},
+            chosen={d.param: [v[:60] for v in args.getlist(d.param) if v][:20] for d in FACETS},
         )
 
     @property
@@ -70,7 +70,7 @@ class SearchQuery:
 
     def request_fields(self) -> dict:
         """Return the keyword arguments for `search.SearchRequest`."""
-        fields = {request_field: self.chosen[param] for param, request_field, *_ in FACETS}
+        fields = {d.field: self.chosen[d.param] for d in FACETS}
         return dict(
             text=self.text,
             borough=self.borough or None,
@@ -82,6 +82,11 @@ class SearchQuery:
             page=self.page,
             **fields,
         )
+
+    @staticmethod
+    def param_of(filter_key: str) -> str | None:
+        """Return the query-string parameter of a search filter, or None if this form has none."""
+        return PARAMS.get(filter_key)
 
     def args(self, **changes) -> dict:
         """Return the query string as a dict of lists, with `changes` applied (None removes)."""

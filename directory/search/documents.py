@@ -2,7 +2,7 @@
 
 Text is analysed here (see `text.py`) and handed to Whoosh as space-separated terms, so listings
 and queries are analysed by exactly the same code. Taxonomy, pathway and borough *names* are not
-copied into every document: the query side expands words to those codes (see `engine.py`), which
+copied into every document: the query side expands words to those codes (see `catalogue.py`), which
 keeps the index small and a full rebuild fast.
 
 A document is made from a `Listing`, which comes either from a loaded `Service` (single
@@ -19,7 +19,7 @@ from sqlalchemy import select
 from whoosh import columns, fields
 from whoosh.analysis import SpaceSeparatedTokenizer
 
-from .. import catchment, hours, reference
+from .. import catchment, dimensions, hours, reference
 from ..models import (
     Location,
     Organisation,
@@ -35,6 +35,7 @@ from ..models import (
     service_terms,
 )
 from ..models.base import as_utc
+from ..models.listings import is_listed
 from . import text
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
@@ -45,14 +46,6 @@ TEXT_FIELDS = {"name": 4.0, "organisation": 2.0, "description": 1.0}
 CONCEPT_BOOST = 1.5
 # Concept tokens are repeated per field, so a concept named in the title scores above one in passing.
 CONCEPT_REPEAT = {"name": 3, "organisation": 2, "description": 1}
-
-# Filter dimension -> taxonomy (vocabulary) code.
-FILTER_FIELDS = {
-    "service_type": "service-type",
-    "audience": "audience",
-    "referral_route": "referral-route",
-    "delivery": "delivery",
-}
 
 _terms_analyzer = SpaceSeparatedTokenizer()
 
@@ -75,11 +68,7 @@ def schema() -> fields.Schema:
         organisation=_text_field(),
         description=_text_field(),
         concepts=_keywords(),
-        service_type=_keywords(),
-        audience=_keywords(),
-        referral_route=_keywords(),
-        delivery=_keywords(),
-        pathway=_keywords(),
+        **{dimension.key: _keywords() for dimension in dimensions.ALL},  # taxonomy codes, pathway slugs
         term=_keywords(),  # taxonomy term ids (API filter)
         organisation_id=_keywords(),
         residents=_keywords(),  # ONS codes whose residents may use it, or "ALL"
@@ -242,7 +231,7 @@ def listed(connection, ids) -> set[str]:
         )
     # Checked here, not in SQL: with those conditions in the WHERE clause SQLite's planner picks the
     # (is_published, status) index and scans every published listing instead of the primary key.
-    return {service_id for service_id, published, status in rows if published and status == "active"}
+    return {service_id for service_id, published, status in rows if is_listed(published, status)}
 
 
 # -- documents ---------------------------------------------------------------------------------
@@ -259,13 +248,13 @@ def document(listing: Listing | Service) -> dict:
     doc["concepts"] = " ".join(
         c for name, value in sources.items() for c in text.concept_tokens(value, CONCEPT_REPEAT[name])
     )
-    for dimension, vocabulary in FILTER_FIELDS.items():
-        codes = {t.code for t in listing.terms if t.vocabulary == vocabulary}
+    for dimension in dimensions.TAXONOMIES:
+        codes = listing.term_codes(dimension.vocabulary)
         # A walk-in service takes self-referrals: filters and facets count the implied terms too.
-        doc[dimension] = " ".join(sorted(reference.with_implied(vocabulary, codes)))
+        doc[dimension.key] = " ".join(sorted(reference.with_implied(dimension.vocabulary, codes)))
     doc.update(
         id=listing.id,
-        pathway=" ".join(sorted(listing.pathways)),
+        **{dimensions.PATHWAY.key: " ".join(sorted(listing.pathways))},
         term=" ".join(sorted(t.id for t in listing.terms)),
         organisation_id=listing.organisation_id,
         residents=" ".join(sorted(catchment.resident_tokens(listing))),

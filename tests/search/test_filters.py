@@ -196,20 +196,3 @@ def test_every_page_of_relevance_results_is_the_page_of_one_full_ordering(app, m
     assert len({h.score for h in full.hits}) < len(full.hits)  # there are ties
     pages = [search.search(search.SearchRequest(text="counselling", per_page=7, page=p)) for p in range(1, 6)]
     assert [h.listing.name for page in pages for h in page.hits] == [h.listing.name for h in full.hits]
-
-
-def test_the_first_items_in_order_are_those_of_a_full_sort():
-    import numpy as np
-
-    from directory.search.engine import _first_in_order
-
-    rng = np.random.default_rng(8)
-    for trial in range(500):
-        n = int(rng.integers(0, 200))
-        ranks = rng.permutation(n)
-        primary = rng.integers(0, 4, n).astype(float) if trial % 2 else rng.random(n)
-        if trial % 5 == 0 and n:
-            primary[rng.integers(0, n, n // 3)] = np.inf  # no location: last in distance order
-        limit = int(rng.integers(1, 50))
-        for keys in ((ranks, primary), (ranks,)):
-            assert list(_first_in_order(keys, limit)) == list(np.lexsort(keys)[:limit])

@@ -1,0 +1,112 @@
+"""What search knows of the reference data: boroughs, taxonomy terms and care pathways.
+
+Read from the database at most once a minute, so a results page costs no query for them. It also
+holds the words that find listings through their categories, pathways and boroughs rather than
+their own text (see `documents.py`: those names are not copied into every document).
+"""
+
+import math
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from .. import dimensions
+from ..extensions import db
+from ..models import Borough, Pathway, Taxonomy, TaxonomyTerm
+from . import text
+
+CATALOGUE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class BoroughRef:
+    """A London borough as search reports it."""
+
+    ons_code: str
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An option of a filter: its code (a pathway's slug) and the name people see."""
+
+    code: str
+    name: str
+
+
+class Catalogue:
+    """Boroughs, taxonomy codes and pathways, read from the database at most once a minute."""
+
+    def __init__(self):
+        self.loaded_at = -math.inf
+
+    def fresh(self, max_age: float = CATALOGUE_SECONDS) -> "Catalogue":
+        if time.monotonic() - self.loaded_at > max_age:
+            self._load()
+        return self
+
+    def _load(self):
+        session = db.session
+        boroughs = [BoroughRef(code, slug, name) for code, slug, name in
+                    session.execute(select(Borough.ons_code, Borough.slug, Borough.name))]
+        self.boroughs = {b.slug: b for b in boroughs} | {b.ons_code: b for b in boroughs}
+        self.borough_slugs = {b.ons_code: b.slug for b in boroughs}
+        self.borough_choices = sorted(boroughs, key=lambda b: b.name)
+        terms = session.execute(
+            select(Taxonomy.code, TaxonomyTerm.code, TaxonomyTerm.name, TaxonomyTerm.id,
+                   TaxonomyTerm.description).join(Taxonomy)
+            .order_by(Taxonomy.code, TaxonomyTerm.position, TaxonomyTerm.name)
+        ).all()
+        self.terms = {}
+        self.term_ids = {}
+        # Words that find listings through their categories rather than their own text:
+        # (index field, code, stems of the name, concepts of the name and description).
+        self.expansions = []
+        self.stems = {}
+        for vocabulary, code, name, term_id, description in terms:
+            self.terms.setdefault(vocabulary, {})[code] = name
+            self.term_ids[term_id] = name
+            if vocabulary in dimensions.BY_VOCABULARY:
+                self._expand(dimensions.BY_VOCABULARY[vocabulary].key, code, name, description)
+        pathways = session.execute(
+            select(Pathway.slug, Pathway.name, Pathway.summary).order_by(Pathway.position, Pathway.name)
+        ).all()
+        self.pathways = {slug: name for slug, name, _ in pathways}
+        self.pathway_choices = [Choice(slug, name) for slug, name, _ in pathways]
+        for slug, name, summary in pathways:
+            self._expand("pathway", slug, name, summary)
+        for b in boroughs:
+            self._expand("located", b.ons_code, b.name, "")
+            self._expand("residents", b.ons_code, b.name, "")
+        self.loaded_at = time.monotonic()
+
+    def term_choices(self, vocabulary: str) -> list["Choice"]:
+        """Return a taxonomy's terms in display order."""
+        return [Choice(code, name) for code, name in self.terms.get(vocabulary, {}).items()]
+
+    def term_name(self, vocabulary: str, code: str) -> str:
+        return self.terms.get(vocabulary, {}).get(code, code)
+
+    def borough_name(self, ons_code: str) -> str:
+        borough = self.boroughs.get(ons_code)
+        return borough.name if borough else ons_code
+
+    def _expand(self, field_name, code, name, description):
+        words = [w for w in text.tokens(name) if text.is_indexable(w)]
+        stems = {text.stem(w) for w in words}
+        for w in words:
+            self.stems.setdefault(text.stem(w), w)
+        concepts = set(text.concept_tokens(name)) | set(text.concept_tokens(description or ""))
+        self.expansions.append((field_name, code, stems, concepts))
+
+    def expansion_bits(self, view, clause) -> int:
+        """Return the documents a clause finds through category, pathway and borough names."""
+        bits = 0
+        for field_name, code, stems, concepts in self.expansions:
+            if (clause.concept and clause.concept in concepts) or (
+                not clause.concept and any(s in stems for s in clause.stems)
+            ) or (clause.concept and len(clause.stems) == 1 and clause.stems[0] in stems):
+                bits |= view.term(field_name, code)
+        return bits
