@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from . import catchment, clock
+from . import catchment, clock, dimensions
 from .extensions import db
 from .models import Borough, Pathway, PathwayStage, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from .models.base import as_utc
@@ -47,7 +47,7 @@ def boroughs() -> list[Borough]:
 
 def service_types() -> list[TaxonomyTerm]:
     """Return the service-type terms in display order."""
-    query = select(TaxonomyTerm).join(Taxonomy).where(Taxonomy.code == "service-type")
+    query = select(TaxonomyTerm).join(Taxonomy).where(Taxonomy.code == dimensions.SERVICE_TYPE.vocabulary)
     return list(db.session.scalars(query.order_by(TaxonomyTerm.position)))
 
 
@@ -61,7 +61,7 @@ def usable_borough_codes(service: Service, all_codes: set[str]) -> set[str]:
 
 def is_lgbtq_specific(service: Service) -> bool:
     """Whether the service is specifically for LGBTQ+ people."""
-    return bool(service.term_codes("audience") & set(LGBTQ_AUDIENCES))
+    return bool(service.term_codes(dimensions.AUDIENCE.vocabulary) & set(LGBTQ_AUDIENCES))
 
 
 @dataclass
@@ -103,7 +103,7 @@ def coverage_matrix(lgbtq_only: bool = False, services: list[Service] | None = N
     for service in listed_services() if services is None else services:
         if lgbtq_only and not is_lgbtq_specific(service):
             continue
-        types = service.term_codes("service-type")
+        types = service.term_codes(dimensions.SERVICE_TYPE.vocabulary)
         for code in usable_borough_codes(service, codes):
             for type_code in types:
                 counts[(code, type_code)] += 1

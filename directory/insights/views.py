@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from flask import Response, render_template, request, url_for
 from werkzeug.routing import BuildError
 
-from .. import charts, coverage
+from .. import charts, coverage, dimensions
 from .. import unmet_need as needs
 from ..permissions import admin_required
 from . import bp
@@ -41,7 +41,8 @@ def coverage_matrix():
     matrix = coverage.coverage_matrix(lgbtq_only=form.lgbtq.data)
     audiences = list(coverage.LGBTQ_AUDIENCES) if form.lgbtq.data else []
     links = {
-        (b.ons_code, t.code): search_url(borough=b.slug, service_type=t.code, audience=audiences)
+        (b.ons_code, t.code): search_url(borough=b.slug, **{dimensions.SERVICE_TYPE.param: t.code,
+                                                         dimensions.AUDIENCE.param: audiences})
         for b in matrix.boroughs
         for t in matrix.service_types
     }

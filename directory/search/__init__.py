@@ -20,7 +20,10 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 from ..models import IndexChange
 from . import engine
-from .engine import Catalogue, Choice, Hit, SearchInputError, SearchRequest, SearchResult
+from .catalogue import Catalogue, Choice
+from .criteria import SearchRequest
+from .engine import Hit, SearchResult
+from .filters import SearchInputError
 from .store import IndexBusy, SearchIndex
 
 __all__ = [
@@ -56,7 +59,7 @@ class _State:
     def __init__(self, app):
         self.app = app
         self.index = SearchIndex(app.config["SEARCH_INDEX_DIR"], lambda: db.engine)
-        self.catalogue = engine.Catalogue()
+        self.catalogue = Catalogue()
         self.interval = float(app.config.get("SEARCH_POLL_SECONDS") or 0)
         self.poller: _Poller | None = None
         self._poller_lock = threading.Lock()
