@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, request
 
 from ..extensions import limiter
 
+# The routes are in views.py, which register_blueprints imports (importing it here would be a loop).
 bp = Blueprint("api", __name__)
 
 DEFAULT_RATE_LIMIT = "600 per minute"  # generous enough for a council's nightly harvest
@@ -25,6 +26,3 @@ def allow_any_origin(response):
             "ETag, Last-Modified, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
         )
     return response
-
-
-from . import views  # noqa: E402,F401  (registers the routes)

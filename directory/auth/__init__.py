@@ -2,10 +2,11 @@
 
 from flask import Blueprint, g
 
-bp = Blueprint("auth", __name__)
+from ..extensions import db, login_manager
+from ..models import User
 
-from ..extensions import db, login_manager  # noqa: E402
-from ..models import User  # noqa: E402
+# The routes are in views.py, which register_blueprints imports (importing it here would be a loop).
+bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Sign in to see that page."
@@ -30,6 +31,3 @@ def _forget_cached_user():
     # an app context pushed by the caller (tests, scripts) shares it with earlier requests, so
     # load the user afresh for every request: never answer as the person who asked before.
     g.pop("_login_user", None)
-
-
-from . import views  # noqa: E402, F401

@@ -2,6 +2,5 @@
 
 from flask import Blueprint
 
+# The routes are in views.py, which register_blueprints imports (importing it here would be a loop).
 bp = Blueprint("insights", __name__)
-
-from . import views  # noqa: E402, F401

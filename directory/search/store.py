@@ -1,79 +1,31 @@
-"""One node's index directory: building, following the change log, and a reusable searcher.
+"""One node's index: keeping it healthy, following the change log, and a reusable searcher.
 
-Writers (rebuild, applying change-log entries) take an exclusive `flock` on a file in the index
-directory, with a timeout, so worker processes write one at a time and none ever sees Whoosh's
-LockError. The kernel drops a `flock` when its process dies, so a killed writer never leaves a
-lock behind. Readers never lock: each process keeps one searcher and refreshes it when the
-index's generation changes.
+Writers (rebuild, applying change-log entries) hold the index directory's writer lock (see
+`disk.py`; the writing itself is in `indexing.py`). Readers never lock: each process keeps one
+searcher and refreshes it when the index's generation changes.
 """
 
-import errno
-import fcntl
-import gc
 import logging
 import os
-import shutil
 import threading
 import time
-import traceback
-import warnings
 import weakref
 from contextlib import contextmanager, suppress
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
-from whoosh import writing
-from whoosh.filedb.filestore import FileStorage
 
-from ..models import Service
-from . import changelog, documents
+from . import changelog, disk, documents, indexing
 from .bitsets import View
+from .disk import STATE_FILE, IndexBusy, collect_quietly, quietly
+
+__all__ = ["READ_REBUILD_WAIT", "IndexBusy", "SearchIndex", "close_all"]
 
 log = logging.getLogger(__name__)
-
-STATE_FILE = "directory-state.json"
-LOCK_FILE = "directory-writer.lock"
-KEEP = {STATE_FILE, LOCK_FILE}
-
-
-def _quietly(check, default):
-    """Run a check that opens index files; on any failure return `default`.
-
-    A damaged index can fail in many ways, and Whoosh then leaves files open: they are closed here,
-    inside the block, so their ResourceWarnings do not surface later somewhere unrelated.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        try:
-            return check()
-        except Exception as exc:
-            log.warning("search index unreadable: %s", repr(exc))  # a string: keep no traceback alive
-            result = default
-        gc.collect()
-    return result
-
-
-def _collect_quietly(failure: BaseException | None = None) -> None:
-    """Close the files a failed Whoosh open left behind, without ResourceWarnings.
-
-    Pass the exception while still handling it: its traceback's frames hold those files.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        if failure is not None:
-            traceback.clear_frames(failure.__traceback__)
-        gc.collect()
-
 
 # A search that finds the index missing waits this long for another process's rebuild, then gives up
 # with IndexBusy (a clear 503), well inside gunicorn's request timeout.
 READ_REBUILD_WAIT = 20.0
-
-
-class IndexBusy(Exception):
-    """Another process held the writer lock for longer than we were willing to wait."""
-
 
 _INDEXES: "weakref.WeakSet[SearchIndex]" = weakref.WeakSet()
 
@@ -122,29 +74,8 @@ class SearchIndex:
     @contextmanager
     def writing(self, timeout: float):
         """Hold this node's writer lock (threads and processes), waiting at most `timeout` seconds."""
-        deadline = time.monotonic() + timeout
-        if not self._write_lock.acquire(timeout=max(timeout, 0.001)):
-            raise IndexBusy(self.directory)
-        try:
-            os.makedirs(self.directory, exist_ok=True)
-            fd = os.open(self._path(LOCK_FILE), os.O_RDWR | os.O_CREAT, 0o644)
-            try:
-                while True:
-                    try:
-                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                        break
-                    except OSError as exc:
-                        if exc.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() >= deadline:
-                            raise IndexBusy(self.directory) from exc
-                        time.sleep(0.02)
-                try:
-                    yield
-                finally:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
-            finally:
-                os.close(fd)
-        finally:
-            self._write_lock.release()
+        with disk.locked(self.directory, self._write_lock, timeout):
+            yield
 
     # -- health and building ---------------------------------------------------------------------
 
@@ -159,12 +90,12 @@ class SearchIndex:
             return "missing"
         if position.schema != documents.SCHEMA_VERSION:
             return "old schema"
-        return _quietly(self._open_problem, default="corrupt")
+        return quietly(self._open_problem, default="corrupt")
 
     def _open_problem(self) -> str | None:
         if not whoosh_index.exists_in(self.directory):
             return "missing"
-        ix = self._open()
+        ix = disk.open_index(self.directory)
         try:
             if set(ix.schema.names()) != set(documents.schema().names()):
                 return "old schema"
@@ -178,11 +109,6 @@ class SearchIndex:
         """Whether this process has checked (or built) the index and keeps it current."""
         return self._checked and os.getpid() == self._pid
 
-    def _open(self):
-        # Plain reads, not mmap: a segment file truncated under a memory map kills the process with
-        # SIGBUS, where a read fails with an exception the search can recover from by rebuilding.
-        return FileStorage(self.directory, supports_mmap=False).open_index()
-
     def recover(self, failed_build: str | None, failure: BaseException) -> None:
         """Rebuild after reading the index failed, unless another process rebuilt it meanwhile.
 
@@ -192,7 +118,7 @@ class SearchIndex:
         log.warning("reading the search index in %s failed (%s); rebuilding", self.directory, repr(failure))
         with self._read_lock:
             self._close()
-            _collect_quietly(failure)
+            collect_quietly(failure)
             with self.writing(READ_REBUILD_WAIT):
                 if self._current_build() == failed_build:
                     self._build(wipe=True)
@@ -206,7 +132,7 @@ class SearchIndex:
     def _looks_present(self) -> bool:
         if not os.path.exists(self._path(STATE_FILE)):
             return False
-        return _quietly(lambda: whoosh_index.exists_in(self.directory), default=False)
+        return quietly(lambda: whoosh_index.exists_in(self.directory), default=False)
 
     def ensure(self, timeout: float = 120.0) -> bool:
         """Rebuild the index when missing, corrupt or of an old schema. Return whether it rebuilt."""
@@ -235,46 +161,11 @@ class SearchIndex:
     def _build(self, wipe: bool) -> int:
         started = time.monotonic()
         with Session(self._engine_source()) as session:
-            position = changelog.starting_point(session, documents.SCHEMA_VERSION)
-            if wipe:
-                self._wipe()
-                ix = whoosh_index.create_in(self.directory, documents.schema())
-            else:
-                ix = self._open()
-            ids = session.scalars(
-                select(Service.id)
-                .where(Service.is_published.is_(True), Service.status == "active")
-                .order_by(Service.id)
-            ).all()
-            writer = ix.writer(limitmb=256)
-            try:
-                for start in range(0, len(ids), 1000):
-                    for listing in documents.listings_from_rows(session, ids[start : start + 1000]).values():
-                        writer.add_document(**documents.document(listing))
-                writer.commit(mergetype=writing.CLEAR)
-            except BaseException:
-                writer.cancel()
-                raise
-            finally:
-                ix.close()
+            position, count = indexing.write_all(self.directory, session, wipe)
         position.save(self._path(STATE_FILE))
         self._invalidate()
-        log.info("search index rebuilt: %d listings in %.1fs", len(ids), time.monotonic() - started)
-        return len(ids)
-
-    def _wipe(self) -> None:
-        os.makedirs(self.directory, exist_ok=True)
-        for name in os.listdir(self.directory):
-            if name in KEEP:
-                continue
-            path = self._path(name)
-            if os.path.isdir(path):
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                with suppress(FileNotFoundError):
-                    os.remove(path)
-        with suppress(FileNotFoundError):
-            os.remove(self._path(STATE_FILE))
+        log.info("search index rebuilt: %d listings in %.1fs", count, time.monotonic() - started)
+        return count
 
     # -- following the change log ----------------------------------------------------------------
 
@@ -298,7 +189,7 @@ class SearchIndex:
                 log.warning("search index in %s was damaged (%s); rebuilding", self.directory, repr(exc))
                 damaged = True
             if damaged:
-                _collect_quietly()
+                collect_quietly()
                 changed = self._build(wipe=True)
         self.pending = False
         self.last_sync_at = time.time()
@@ -316,32 +207,13 @@ class SearchIndex:
                 rows = changelog.pending(session, position)
                 if not rows:
                     break
-                changed += self._apply(session, {service_id for _, service_id in rows})
+                service_ids = {service_id for _, service_id in rows}
+                changed += indexing.write_changes(self.directory, session, service_ids)
                 position = changelog.advance(position, [seq for seq, _ in rows])
                 position.save(self._path(STATE_FILE))
                 if len(rows) < changelog.BATCH:
                     break
         return changed
-
-    def _apply(self, session, service_ids: set[str]) -> int:
-        listings = documents.listings_from_rows(session, list(documents.listed(session, service_ids)))
-        ix = self._open()
-        try:
-            writer = ix.writer(timeout=5.0)
-            try:
-                for service_id in sorted(service_ids):
-                    listing = listings.get(service_id)
-                    if listing is not None:
-                        writer.update_document(**documents.document(listing))
-                    else:  # unpublished, closed or deleted
-                        writer.delete_by_term("id", service_id)
-                writer.commit()
-            except BaseException:
-                writer.cancel()
-                raise
-        finally:
-            ix.close()
-        return len(service_ids)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -359,10 +231,10 @@ class SearchIndex:
                 view = self._current_view()
             except Exception as exc:  # the directory vanished or broke while we were serving
                 log.warning("search index in %s needs a rebuild: %s", self.directory, repr(exc))
-                _collect_quietly(exc)
+                collect_quietly(exc)
                 view = None
             if view is None:
-                _collect_quietly()
+                collect_quietly()
                 self._close()
                 self._checked = False
                 self.ensure(timeout=READ_REBUILD_WAIT)
@@ -392,7 +264,7 @@ class SearchIndex:
             if not self._checked:
                 self.ensure(timeout=READ_REBUILD_WAIT)
             self._build_token = self._current_build()
-            ix = self._open()
+            ix = disk.open_index(self.directory)
             self._searcher = ix.searcher()
             self._view = None
         elif self._build_token != self._current_build():
@@ -402,7 +274,7 @@ class SearchIndex:
         elif not self._searcher.up_to_date():
             # A new searcher, not Whoosh's refresh(): that shares readers with the old one, which is
             # then never closed, and without mmap its files would stay open. Segment caches carry over.
-            old, self._searcher = self._searcher, self._open().searcher()
+            old, self._searcher = self._searcher, disk.open_index(self.directory).searcher()
             self._view = None
             with suppress(Exception):
                 old.close()

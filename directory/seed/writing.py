@@ -1,31 +1,16 @@
-"""Seed the directory with the sourced London services.
+"""Writing the checked seed: organisations, services with their locations and hours, pathways.
 
-Two files: `data/sources/london-services-sources.csv` (the facts, each with its sources, date and
-confidence) and `data/seed/listings.json` (a curated classification of the CSV's active rows:
-service types, audiences, catchment, locations, care pathways). The CSV's provenance is carried into
-each service; seeded services are unverified until a person confirms them.
-
-Idempotent: ids are uuid5 of a fixed namespace, and only attributes that differ are written, so a
-second run changes nothing and writes no revisions. A service that a person has since edited,
-verified or closed (any non-seed revision, or a verification) is left alone.
+Only attributes that differ are written, so a second run changes nothing and writes no revisions.
 """
 
-import csv
-import json
-import re
-import uuid
 from dataclasses import dataclass
-from datetime import date, time
-from pathlib import Path
+from datetime import time
 
 from sqlalchemy import select
 
-from . import geo, revisions
-from .extensions import db
-from .models import (
-    LOCATION_TYPES,
-    Borough,
-    Catchment,
+from .. import dimensions, geo
+from ..extensions import db
+from ..models import (
     Location,
     Organisation,
     Pathway,
@@ -34,33 +19,10 @@ from .models import (
     Schedule,
     Service,
     ServiceAtLocation,
-    Taxonomy,
-    TaxonomyTerm,
 )
+from .plan import DAYS, Plan, seed_id, source_date
 
-DATA_DIR = Path(__file__).parent / "data"
-LISTINGS_FILE = DATA_DIR / "seed" / "listings.json"
-SOURCES_FILE = DATA_DIR / "sources" / "london-services-sources.csv"
-
-# Fixed for ever: changing it would give every seeded row a new id.
-NAMESPACE = uuid.UUID("5b0c6a38-2f4e-5d7b-9a51-6c3e8f0d1a27")
-CLOSED_PREFIX = "CLOSED:"
 SEED_KIND = "seed"
-# listings.json key -> taxonomy code
-VOCABULARIES = {
-    "types": "service-type",
-    "audiences": "audience",
-    "referral_routes": "referral-route",
-    "delivery": "delivery",
-}
-DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-
-
-def seed_id(kind: str, key: str) -> str:
-    """Return the deterministic id of a seeded row ("service", source name) etc."""
-    return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
 
 
 @dataclass
@@ -87,148 +49,6 @@ class SeedReport:
             f"{self.skipped_closed} closed rows skipped; {self.organisations_created} organisations created; "
             f"pathways: {self.pathways_created} created, {self.pathways_updated} updated"
         )
-
-
-# ------------------------------------------------------------------------------------ loading
-
-
-def load_sources(path: Path = SOURCES_FILE) -> dict[str, dict]:
-    """Return the source CSV rows keyed by their `name` column."""
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    by_name: dict[str, dict] = {}
-    for row in rows:
-        name = row["name"].strip()
-        if name in by_name:
-            raise ValueError(f"The sources CSV names {name!r} twice.")
-        by_name[name] = row
-    return by_name
-
-
-def is_closed(name: str) -> bool:
-    return name.strip().upper().startswith(CLOSED_PREFIX)
-
-
-def source_date(value: str) -> date | None:
-    """A full ISO date, else None (year-only and year-month dates are described in the notes)."""
-    value = (value or "").strip()
-    if _ISO_DATE.match(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _hhmm(value: str, where: str) -> time:
-    if not isinstance(value, str) or not _HHMM.match(value):
-        raise ValueError(f"{where}: time {value!r} is not HH:MM.")
-    return time.fromisoformat(value)
-
-
-# --------------------------------------------------------------------------------- validation
-
-
-@dataclass
-class _Plan:
-    """listings.json checked against the CSV and reference data, ready to write."""
-
-    services: list[dict]
-    organisations: dict[str, dict]
-    pathways: list[dict]
-    sources: dict[str, dict]
-    terms: dict[tuple[str, str], TaxonomyTerm]
-    boroughs: dict[str, Borough]  # slug -> borough
-    places: dict[str, geo.Place]  # normalised postcode -> place
-    skipped_closed: int
-
-
-def _plan(spec: dict, sources: dict[str, dict]) -> _Plan:
-    terms = {
-        (t.taxonomy.code, t.code): t for t in db.session.scalars(select(TaxonomyTerm).join(Taxonomy)).all()
-    }
-    boroughs = {b.slug: b for b in db.session.scalars(select(Borough)).all()}
-    if not terms or not boroughs:
-        raise RuntimeError("Load the reference data (boroughs, taxonomies) before seeding.")
-    organisations = spec.get("organisations") or {}
-    services, places, seen = [], {}, set()
-    skipped = sum(1 for name in sources if is_closed(name))
-
-    for entry in spec.get("services", []):
-        name = entry.get("source_name", "")
-        where = f"listings.json service {name!r}"
-        if name not in sources:
-            raise ValueError(f"{where}: no row of that name in the sources CSV.")
-        if name in seen:
-            raise ValueError(f"{where}: listed twice.")
-        seen.add(name)
-        if is_closed(name):
-            continue  # never listed, whatever listings.json says
-        if not (entry.get("name") or "").strip():
-            raise ValueError(f"{where}: needs a display name.")
-        if entry.get("organisation") not in organisations:
-            raise ValueError(
-                f"{where}: organisation {entry.get('organisation')!r} is not in 'organisations'."
-            )
-        for key, vocabulary in VOCABULARIES.items():
-            for code in entry.get(key, []):
-                if (vocabulary, code) not in terms:
-                    raise ValueError(f"{where}: unknown {vocabulary} code {code!r}.")
-        if not entry.get("types"):
-            raise ValueError(f"{where}: needs at least one service type.")
-        catchment = entry.get("catchment")
-        if catchment not in Catchment.ALL:
-            raise ValueError(f"{where}: unknown catchment {catchment!r}.")
-        for slug in entry.get("catchment_boroughs", []):
-            if slug not in boroughs:
-                raise ValueError(f"{where}: unknown borough {slug!r}.")
-        if (catchment == Catchment.BOROUGHS) != bool(entry.get("catchment_boroughs")):
-            raise ValueError(f"{where}: name catchment boroughs exactly when the catchment is 'boroughs'.")
-        for key in ("minimum_age", "maximum_age"):
-            if entry.get(key) is not None and not isinstance(entry[key], int):
-                raise ValueError(f"{where}: {key} must be a whole number or null.")
-        if entry.get("url") and not str(entry["url"]).startswith("https://"):
-            raise ValueError(f"{where}: url must start with https://.")
-        for i, loc in enumerate(entry.get("locations", [])):
-            lwhere = f"{where} location {i + 1}"
-            if loc.get("type") not in LOCATION_TYPES:
-                raise ValueError(f"{lwhere}: unknown location type {loc.get('type')!r}.")
-            if loc.get("borough") and loc["borough"] not in boroughs:
-                raise ValueError(f"{lwhere}: unknown borough {loc['borough']!r}.")
-            if loc.get("postcode"):
-                try:
-                    place = geo.lookup(loc["postcode"])
-                except geo.PostcodeError as error:
-                    raise ValueError(f"{lwhere}: {error}") from error
-                places[place.query] = place
-            for schedule in loc.get("schedules", []):
-                if not schedule.get("days") or any(d not in DAYS for d in schedule["days"]):
-                    raise ValueError(f"{lwhere}: schedule days must be among {', '.join(DAYS)}.")
-                _hhmm(schedule.get("opens"), lwhere)
-                _hhmm(schedule.get("closes"), lwhere)
-        services.append(entry)
-
-    listed = {s["source_name"] for s in services}
-    pathways, slugs = [], set()
-    for pathway in spec.get("pathways", []):
-        slug = pathway.get("slug", "")
-        if not slug or slug in slugs:
-            raise ValueError(f"listings.json pathway {slug!r}: needs a unique slug.")
-        slugs.add(slug)
-        if not pathway.get("stages"):
-            raise ValueError(f"listings.json pathway {slug!r}: needs at least one stage.")
-        for stage in pathway["stages"]:
-            for name in stage.get("services", []):
-                if name not in sources:
-                    raise ValueError(f"listings.json pathway {slug!r}: no CSV row named {name!r}.")
-                if not is_closed(name) and name not in listed:
-                    raise ValueError(f"listings.json pathway {slug!r}: {name!r} is not among the services.")
-        pathways.append(pathway)
-
-    return _Plan(services, organisations, pathways, sources, terms, boroughs, places, skipped)
-
-
-# ------------------------------------------------------------------------------------ writing
 
 
 def _assign(obj, values: dict) -> bool:
@@ -262,7 +82,8 @@ def _edited_by_people(service: Service) -> bool:
     )
 
 
-def _organisation(name: str, data: dict, report: SeedReport) -> Organisation:
+def write_organisation(name: str, data: dict, report: SeedReport) -> Organisation:
+    """Find or create the organisation, filling only the details it lacks."""
     org = db.session.get(Organisation, seed_id("organisation", name)) or db.session.scalar(
         select(Organisation).where(Organisation.name == name)
     )
@@ -294,7 +115,7 @@ def geo_postcode(text: str | None) -> str | None:
     return geo.parse_postcode(text).display
 
 
-def _location_values(loc: dict, plan: _Plan) -> dict:
+def _location_values(loc: dict, plan: Plan) -> dict:
     postcode = geo_postcode(loc.get("postcode"))
     values = {
         "location_type": loc["type"],
@@ -326,7 +147,7 @@ def _schedules(loc: dict) -> list[tuple[int, time, time, str]]:
     return sorted(wanted)
 
 
-def _sync_locations(service: Service, entry: dict, plan: _Plan, locations: dict[str, tuple]) -> bool:
+def _sync_locations(service: Service, entry: dict, plan: Plan, locations: dict[str, tuple]) -> bool:
     changed = False
     wanted_sals = []
     for index, loc in enumerate(entry.get("locations", [])):
@@ -363,7 +184,11 @@ def _sync_locations(service: Service, entry: dict, plan: _Plan, locations: dict[
     return changed
 
 
-def _service(entry: dict, org: Organisation, plan: _Plan, report: SeedReport, locations: dict) -> Service:
+def write_service(entry: dict, org: Organisation, plan: Plan, report: SeedReport, locations: dict) -> Service:
+    """Create or update one seeded service, unless a person has changed it since (see `_edited_by_people`).
+
+    `locations` holds the locations written so far in this run: services at one address share them.
+    """
     row = plan.sources[entry["source_name"]]
     service_id = seed_id("service", entry["source_name"])
     service = db.session.get(Service, service_id)
@@ -402,9 +227,9 @@ def _service(entry: dict, org: Organisation, plan: _Plan, report: SeedReport, lo
     if service.organisation is not org:
         service.organisation = org
     wanted_terms = [
-        plan.terms[(vocabulary, code)]
-        for key, vocabulary in VOCABULARIES.items()
-        for code in entry.get(key, [])
+        plan.terms[(dimension.vocabulary, code)]
+        for dimension in dimensions.TAXONOMIES
+        for code in entry.get(dimension.seed_key, [])
     ]
     wanted_terms.sort(key=lambda t: (t.taxonomy.code, t.position))
     current_terms = sorted(service.terms, key=lambda t: (t.taxonomy.code, t.position))
@@ -429,7 +254,8 @@ def _service(entry: dict, org: Organisation, plan: _Plan, report: SeedReport, lo
     return service
 
 
-def _pathway(position: int, spec: dict, services: dict[str, Service], report: SeedReport) -> None:
+def write_pathway(position: int, spec: dict, services: dict[str, Service], report: SeedReport) -> None:
+    """Create or update one care pathway and its stages, in the order listings.json gives them."""
     slug = spec["slug"]
     pathway = db.session.get(Pathway, seed_id("pathway", slug)) or db.session.scalar(
         select(Pathway).where(Pathway.slug == slug)
@@ -466,35 +292,3 @@ def _pathway(position: int, spec: dict, services: dict[str, Service], report: Se
         report.pathways_created += 1
     elif changed:
         report.pathways_updated += 1
-
-
-def seed_services(listings_path: Path | None = None, sources_path: Path | None = None) -> SeedReport:
-    """Create or update the seeded London services, organisations, locations and pathways.
-
-    Raises ValueError when listings.json names a row the CSV does not have, or an unknown taxonomy
-    code, borough or organisation; nothing is written then.
-    """
-    spec = json.loads(Path(listings_path or LISTINGS_FILE).read_text(encoding="utf-8"))
-    sources = load_sources(Path(sources_path or SOURCES_FILE))
-    plan = _plan(spec, sources)
-    report = SeedReport(skipped_closed=plan.skipped_closed)
-
-    with revisions.recording(kind=SEED_KIND, author_label="seed", reason="Seeded from public information"):
-        try:
-            with db.session.no_autoflush:
-                organisations = {
-                    name: _organisation(name, plan.organisations[name], report)
-                    for name in sorted({s["organisation"] for s in plan.services})
-                }
-                services, locations = {}, {}
-                for entry in plan.services:
-                    services[entry["source_name"]] = _service(
-                        entry, organisations[entry["organisation"]], plan, report, locations
-                    )
-                for position, pathway in enumerate(plan.pathways):
-                    _pathway(position, pathway, services, report)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
-    return report

@@ -1,0 +1,53 @@
+"""Seed the directory with the sourced London services.
+
+Two files: `data/sources/london-services-sources.csv` (the facts, each with its sources, date and
+confidence) and `data/seed/listings.json` (a curated classification of the CSV's active rows:
+service types, audiences, catchment, locations, care pathways). The CSV's provenance is carried into
+each service; seeded services are unverified until a person confirms them.
+
+Idempotent: ids are uuid5 of a fixed namespace, and only attributes that differ are written, so a
+second run changes nothing and writes no revisions. A service that a person has since edited,
+verified or closed (any non-seed revision, or a verification) is left alone.
+"""
+
+import json
+from pathlib import Path
+
+from .. import revisions
+from ..extensions import db
+from .plan import LISTINGS_FILE, SOURCES_FILE, load_sources, make_plan, seed_id
+from .writing import SEED_KIND, SeedReport, write_organisation, write_pathway, write_service
+
+__all__ = ["LISTINGS_FILE", "SOURCES_FILE", "SeedReport", "load_sources", "seed_id", "seed_services"]
+
+
+def seed_services(listings_path: Path | None = None, sources_path: Path | None = None) -> SeedReport:
+    """Create or update the seeded London services, organisations, locations and pathways.
+
+    Raises ValueError when listings.json names a row the CSV does not have, or an unknown taxonomy
+    code, borough or organisation; nothing is written then.
+    """
+    spec = json.loads(Path(listings_path or LISTINGS_FILE).read_text(encoding="utf-8"))
+    sources = load_sources(Path(sources_path or SOURCES_FILE))
+    plan = make_plan(spec, sources)
+    report = SeedReport(skipped_closed=plan.skipped_closed)
+
+    with revisions.recording(kind=SEED_KIND, author_label="seed", reason="Seeded from public information"):
+        try:
+            with db.session.no_autoflush:
+                organisations = {
+                    name: write_organisation(name, plan.organisations[name], report)
+                    for name in sorted({s["organisation"] for s in plan.services})
+                }
+                services, locations = {}, {}
+                for entry in plan.services:
+                    services[entry["source_name"]] = write_service(
+                        entry, organisations[entry["organisation"]], plan, report, locations
+                    )
+                for position, pathway in enumerate(plan.pathways):
+                    write_pathway(position, pathway, services, report)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+    return report
