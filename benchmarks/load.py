@@ -392,7 +392,9 @@ def editor_loop(app, admin_id, editor_id, org_id, deadline, every, edits, proble
                 data = {**data, "description": f"{data['description']} Updated {mark}."}
                 revision = moderation.propose_change(
                     service, data, editor, f"load edit {n}", version, pending_id)
+                db.session.commit()
                 moderation.approve(revision, admin)
+                db.session.commit()
                 edits.append((service.id, mark))
             except Exception as exc:  # noqa: BLE001  (counted and reported, never hidden)
                 db.session.rollback()

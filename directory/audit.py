@@ -56,6 +56,7 @@ def record(action: str, actor: User | None = None, target=None, **detail) -> Aud
 
 
 def label(action: str) -> str:
+    """Return the readable name of an action, for the log page."""
     return ACTIONS.get(action, action.replace("-", " ").capitalize())
 
 

@@ -6,14 +6,13 @@ Writers say who and why with `recording(...)`; without it the revision is attrib
 """
 
 from contextlib import contextmanager
-from datetime import date, time
 
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session
 
+from . import listing
 from .extensions import db
 from .models import (
-    Borough,
     IndexChange,
     Location,
     Organisation,
@@ -24,46 +23,13 @@ from .models import (
     Schedule,
     Service,
     ServiceAtLocation,
-    Taxonomy,
-    TaxonomyTerm,
 )
 from .models.base import new_id, utcnow
 from .validation import ListingError, check_listing
 
-# Columns of a service that make up its listing. Verification and bookkeeping are left out, so
-# "still accurate" clicks and no-op saves never create a revision.
-SERVICE_FIELDS = (
-    "name",
-    "organisation_id",
-    "description",
-    "status",
-    "is_published",
-    "alert",
-    "url",
-    "email",
-    "application_process",
-    "eligibility_description",
-    "minimum_age",
-    "maximum_age",
-    "fees_description",
-    "languages",
-    "accessibility",
-    "catchment",
-)
-LOCATION_FIELDS = (
-    "location_type",
-    "name",
-    "description",
-    "address_1",
-    "address_2",
-    "city",
-    "postcode",
-    "borough_code",
-    "latitude",
-    "longitude",
-    "url",
-)
-VOCABULARIES = ("service-type", "audience", "referral-route", "delivery")
+# Taking and applying a snapshot live with the listing; importers and the seed reach them here too.
+snapshot = listing.take
+apply_snapshot = listing.apply
 
 _CONTEXT_KEY = "revision_context"
 _APPLYING_KEY = "applying_revision"
@@ -100,68 +66,6 @@ def applying(revision: Revision, session=None):
         session.info.pop(_APPLYING_KEY, None)
 
 
-def snapshot(service: Service) -> dict:
-    """Return the listing as plain JSON-able data: what revisions store, diff and restore."""
-    data = {field: _plain(getattr(service, field)) for field in SERVICE_FIELDS}
-    if service.organisation is not None:
-        data["organisation_id"] = service.organisation.id
-    data["terms"] = {
-        vocabulary: sorted(t.code for t in service.terms if t.taxonomy.code == vocabulary)
-        for vocabulary in VOCABULARIES
-    }
-    data["catchment_boroughs"] = sorted(b.slug for b in service.catchment_boroughs)
-    data["phones"] = [{"number": p.number, "description": p.description} for p in service.phones]
-    data["locations"] = [
-        {
-            "id": sal.location.id if sal.location else sal.location_id,
-            **{field: _plain(getattr(sal.location, field)) for field in LOCATION_FIELDS},
-            "hours_note": sal.hours_note,
-            "schedules": [
-                {
-                    "weekday": s.weekday,
-                    "opens_at": _plain(s.opens_at),
-                    "closes_at": _plain(s.closes_at),
-                    "note": s.note,
-                }
-                for s in sorted(sal.schedules, key=lambda s: (s.weekday, s.opens_at))
-            ],
-        }
-        for sal in service.service_at_locations
-    ]
-    return data
-
-
-def apply_snapshot(service: Service, data: dict, session=None) -> None:
-    """Make the service's listing match a snapshot (approve or restore a revision)."""
-    session = session or db.session
-    # The look-ups below must not flush a half-applied listing: it would be recorded as a revision.
-    with session.no_autoflush:
-        _apply(service, data, session)
-
-
-def _apply(service: Service, data: dict, session) -> None:
-    for field in SERVICE_FIELDS:
-        if field in data:
-            setattr(service, field, data[field])
-    if "terms" in data:
-        codes = [(vocab, code) for vocab, vocab_codes in data["terms"].items() for code in vocab_codes]
-        service.terms = _terms(session, codes)
-    if "catchment_boroughs" in data:
-        slugs = data["catchment_boroughs"]
-        service.catchment_boroughs = (
-            list(session.scalars(select(Borough).where(Borough.slug.in_(slugs)))) if slugs else []
-        )
-    if "phones" in data:
-        service.phones = [
-            Phone(number=p["number"], description=p.get("description", ""), position=i)
-            for i, p in enumerate(data["phones"])
-        ]
-    if "locations" in data:
-        service.service_at_locations = [
-            _service_at_location(session, service, i, loc) for i, loc in enumerate(data["locations"])
-        ]
-
-
 def history(service: Service) -> list[Revision]:
     """Return a service's revisions, newest first."""
     return list(
@@ -172,6 +76,7 @@ def history(service: Service) -> list[Revision]:
 
 
 def latest_published(service_id: str, session=None) -> Revision | None:
+    """Return a service's newest published revision (None before its first)."""
     session = session or db.session
     return session.scalars(
         select(Revision)
@@ -182,6 +87,7 @@ def latest_published(service_id: str, session=None) -> Revision | None:
 
 
 def next_number(service_id: str, session=None) -> int:
+    """Return the number a service's next revision takes, counting those not yet flushed."""
     session = session or db.session
     with session.no_autoflush:
         current = session.scalar(select(func.max(Revision.number)).where(Revision.service_id == service_id))
@@ -189,48 +95,6 @@ def next_number(service_id: str, session=None) -> int:
         r.number for r in session.new if isinstance(r, Revision) and r.service_id == service_id and r.number
     ]
     return max([current or 0, *pending]) + 1
-
-
-def _service_at_location(session, service, position, loc) -> ServiceAtLocation:
-    location = session.get(Location, loc["id"]) if loc.get("id") else None
-    if location is None:
-        location = Location(id=loc["id"]) if loc.get("id") else Location()
-        location.organisation_id = service.organisation_id
-    for field in LOCATION_FIELDS:
-        if field in loc:
-            setattr(location, field, loc[field])
-    existing = next((sal for sal in service.service_at_locations if sal.location is location), None)
-    sal = existing or ServiceAtLocation(location=location)
-    sal.position = position
-    sal.hours_note = loc.get("hours_note", "")
-    wanted = [
-        (s["weekday"], time.fromisoformat(s["opens_at"]), time.fromisoformat(s["closes_at"]),
-         s.get("note", ""))
-        for s in loc.get("schedules", [])
-    ]
-    current = [(s.weekday, s.opens_at, s.closes_at, s.note) for s in sal.schedules]
-    if sorted(current) != sorted(wanted):
-        sal.schedules = [Schedule(weekday=w, opens_at=o, closes_at=c, note=n) for w, o, c, n in wanted]
-    return sal
-
-
-def _terms(session, pairs) -> list[TaxonomyTerm]:
-    if not pairs:
-        return []
-    terms = session.scalars(select(TaxonomyTerm).join(Taxonomy)).all()
-    by_key = {(t.taxonomy.code, t.code): t for t in terms}
-    missing = [f"{v}:{c}" for v, c in pairs if (v, c) not in by_key]
-    if missing:
-        raise ValueError(f"Unknown taxonomy terms: {', '.join(missing)}")
-    return [by_key[pair] for pair in pairs]
-
-
-def _plain(value):
-    if isinstance(value, time):
-        return value.strftime("%H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def _assign_ids(session: Session) -> None:

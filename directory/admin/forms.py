@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from ..agency.forms import check_web_address
+from ..agency.listing_forms import check_web_address
 
 
 class OrganisationForm(FlaskForm):

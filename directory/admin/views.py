@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import accounts, audit, moderation, revisions
+from .. import accounts, audit, listing, moderation
 from ..extensions import db
 from ..models import Organisation, RevisionStatus, User
 from ..permissions import (
@@ -190,11 +190,11 @@ def revision(revision_id):
 
 
 def _revision_page(revision, approve_form, reject_form, status=200):
-    current = revisions.snapshot(revision.service)
+    current = listing.take(revision.service)
     return render_template(
         "admin/revision.html",
         revision=revision,
-        changes=moderation.diff(current, revision.snapshot),
+        changes=listing.diff(current, revision.snapshot),
         out_of_date=moderation.is_out_of_date(revision),
         approve_form=approve_form,
         reject_form=reject_form,
@@ -213,7 +213,9 @@ def approve(revision_id):
     if form.validate_on_submit():
         try:
             moderation.approve(revision, current_user, form.note.data)
+            db.session.commit()
         except moderation.ModerationError as exc:
+            db.session.rollback()  # the change may be half-applied
             flash(str(exc), "error")
             return redirect(url_for("admin.revision", revision_id=revision_id))
         flash(f"Published the change to {revision.service.name}.", "success")
@@ -230,6 +232,7 @@ def reject(revision_id):
     if form.validate_on_submit():
         try:
             moderation.reject(revision, current_user, form.reason.data)
+            db.session.commit()
         except moderation.ModerationError as exc:
             flash(str(exc), "error")
             return redirect(url_for("admin.revision", revision_id=revision_id))
@@ -248,7 +251,9 @@ def restore(service_id, revision_id):
     if form.validate_on_submit():
         try:
             moderation.restore(service, revision, current_user, form.reason.data)
+            db.session.commit()
         except moderation.ModerationError as exc:
+            db.session.rollback()  # the version may be half-applied
             flash(str(exc), "error")
         else:
             flash(f"Restored version {revision.number} of {service.name}.", "success")
@@ -264,6 +269,7 @@ def resolve_report(report_id):
     if form.validate_on_submit():
         try:
             moderation.resolve_report(report, current_user, form.note.data)
+            db.session.commit()
             flash(f"Marked the report on {report.service.name} resolved.", "success")
         except moderation.ModerationError as exc:
             flash(str(exc), "error")

@@ -4,7 +4,8 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import FieldList, FormField, SelectChoice
 
-from .. import coverage, moderation, revisions
+from .. import coverage, listing, moderation, revisions
+from ..extensions import db
 from ..models import RevisionStatus
 from ..permissions import (
     agency_member_required,
@@ -40,7 +41,7 @@ def service(service_id):
     """Show a listing's status, pending changes, rejections and open problem reports."""
     service = get_service_or_404(service_id)
     state = moderation.listing_states([service])[0]
-    pending_diffs = [(r, moderation.diff(revisions.snapshot(service), r.snapshot)) for r in state.pending]
+    pending_diffs = [(r, listing.diff(listing.take(service), r.snapshot)) for r in state.pending]
     return render_template(
         "agency/service.html",
         service=service,
@@ -73,11 +74,13 @@ def edit_service(service_id):
                 _int(form.base_version.data),
                 _int(form.base_pending.data),
             )
+            db.session.commit()
         except moderation.StaleEdit as exc:
             conflict = exc
             # The editor has now seen what changed: a second save is a deliberate one.
             form.base_version.data, form.base_pending.data = str(version), str(pending_id)
         except moderation.NothingChanged as exc:
+            db.session.commit()  # putting the listing back as it was withdraws the pending edit
             flash(str(exc), "info")
             return redirect(url_for("agency.service", service_id=service.id))
         else:
@@ -108,6 +111,7 @@ def new_service():
         organisation = get_organisation_or_404(form.organisation_id.data)
         data = form.to_snapshot(blank_snapshot(organisation.id), set())
         service = moderation.propose_new_service(organisation, data, current_user, form.reason.data)
+        db.session.commit()
         flash("Thank you. The new service will appear publicly once an admin approves it.", "success")
         return redirect(url_for("agency.service", service_id=service.id))
     form.add_spares()
@@ -121,6 +125,7 @@ def verify(service_id):
     service = get_service_or_404(service_id)
     if ConfirmForm().validate_on_submit():
         moderation.verify(service, current_user)
+        db.session.commit()
         flash("Thank you. The listing is marked as checked today.", "success")
     return redirect(url_for("agency.service", service_id=service.id))
 
@@ -136,6 +141,7 @@ def close_service(service_id):
             moderation.request_closure(
                 service, form.status.data, current_user, form.reason.data, _int(form.base_version.data)
             )
+            db.session.commit()
         except moderation.ModerationError as exc:
             flash(str(exc), "error")
         else:
@@ -152,6 +158,7 @@ def withdraw(revision_id):
     if ConfirmForm().validate_on_submit():
         try:
             moderation.withdraw(revision, current_user)
+            db.session.commit()
             flash("The change was withdrawn.", "success")
         except moderation.ModerationError as exc:
             flash(str(exc), "error")

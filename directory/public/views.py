@@ -6,7 +6,7 @@ from flask import abort, current_app, flash, has_request_context, redirect, rend
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import selectinload
 
-from .. import catchment, clock, hours, reference, search, signposting, unmet_need
+from .. import catchment, clock, hours_wording, reference, search, signposting, unmet_need
 from ..extensions import db, limiter
 from ..models import (
     Location,
@@ -16,12 +16,9 @@ from ..models import (
     Service,
     ServiceAtLocation,
 )
-from . import bp, cards, facts
+from . import bp, card_rendering, cards, facts
 from .forms import FACETS, SORTS, ReportForm, SearchQuery
 
-VISIBLE = (Service.is_published.is_(True), Service.status != "defunct")
-# The nil UUID: a well-formed service id that no service has (ids are random UUIDs).
-_STAND_IN = "00000000-0000-0000-0000-000000000000"
 # Everything a card or a service page shows, loaded in a few queries rather than one per row.
 CARD_LOADING = (
     selectinload(Service.organisation),
@@ -37,43 +34,14 @@ CARD_LOADING = (
 def signposting_context():
     """Give every template the signposting list carried in the URL (for browsers without JavaScript)."""
     ids = signposting.parse_ids(request.args.getlist("s")) if has_request_context() else []
-    found = {}  # worked out once per page, on first use
-
-    def once(key, build):
-        if key not in found:
-            found[key] = build()
-        return found[key]
-
-    # A results page has two links per card; building each with url_for costs more than the rest of
-    # the card, so each is built once with a stand-in id, and each service's id put in its place.
-    def add_url(service_id: str) -> str:
-        if service_id in ids or _STAND_IN in ids or len(ids) >= signposting.MAX_ITEMS:
-            return url_for("public.signposting_list", s=signposting.with_added(ids, service_id), back=_here())
-        pattern = once("add", lambda: url_for("public.signposting_list", s=[*ids, _STAND_IN], back=_here()))
-        return pattern.replace("s=" + _STAND_IN, "s=" + service_id, 1)
-
-    def service_url(service_id: str) -> str:
-        pattern = once("service", lambda: url_for("public.service", service_id=_STAND_IN, s=ids))
-        return pattern.replace(_STAND_IN, service_id, 1)
-
-    def card(service: cards.Card, moment, snippet=None, distance=None, why=None, id_prefix=""):
-        """One service's card in a list: `why` says why a resident may use it, `snippet` and
-        `distance` come from a search."""
-        macros = once("macros", lambda: current_app.jinja_env.get_template("public/_macros.html").module)
-        return cards.render(
-            macros, service, id_prefix=id_prefix,
-            service_href=service_url(service.id), add_href=add_url(service.id),
-            snippet=snippet, distance=distance, why="; ".join(why) if why else None,
-            status=cards.status_badge(service.status(moment)),
-        )
-
+    page = card_rendering.Page(ids, _here, current_app.config["CARD_FRAMES"])
     return {
-        "list_ids": ids, "add_to_list_url": add_url, "service_url": service_url, "card": card, "facts": facts,
-        "status_badge": cards.status_badge,
-        "signposting_status": signposting.open_status, "signposting_weekly_hours": signposting.weekly_hours,
-        "location_status": lambda sal, moment: hours.describe_status(sal.schedules, moment),
+        "list_ids": ids, "add_to_list_url": page.add_url, "service_url": page.service_url, "card": page.card,
+        "facts": facts, "status_badge": card_rendering.status_badge,
+        "signposting_status": signposting.open_status, "signposting_weekly_hours": hours_wording.weekly_hours,
+        "location_status": lambda sal, moment: hours_wording.describe_status(sal.schedules, moment),
         "signposting_how": signposting.how_to_get_in, "signposting_without": signposting.without,
-        "signposting_compact_hours": signposting.compact_hours,
+        "signposting_compact_hours": hours_wording.compact_hours,
     }
 
 
@@ -91,12 +59,12 @@ def _safe_back(value: str | None) -> str | None:
 
 
 def _counts():
-    services = db.session.scalar(select(func.count()).select_from(Service).where(*VISIBLE))
+    services = db.session.scalar(select(func.count()).select_from(Service).where(Service.is_visible))
     boroughs = db.session.scalar(
         select(func.count(distinct(Location.borough_code)))
         .join(ServiceAtLocation, ServiceAtLocation.location_id == Location.id)
         .join(Service, Service.id == ServiceAtLocation.service_id)
-        .where(*VISIBLE, Location.borough_code.is_not(None))
+        .where(Service.is_visible, Location.borough_code.is_not(None))
     )
     return services, boroughs
 
@@ -134,11 +102,11 @@ def results():
     query = SearchQuery.from_args(request.args)
     # Reference data as search knows it (re-read at most once a minute), not a query per page.
     catalogue = search.catalogue()
-    terms = {vocabulary: catalogue.term_choices(vocabulary) for _, _, vocabulary, _ in FACETS}
+    terms = {d.vocabulary: catalogue.term_choices(d.vocabulary) for d in FACETS}
     # A stale bookmark may name an option that no longer exists: drop it rather than fail.
-    for param, _, vocabulary, _ in FACETS:
-        known = {t.code for t in terms[vocabulary]}
-        query.chosen[param] = [c for c in query.chosen[param] if c in known]
+    for d in FACETS:
+        known = {t.code for t in terms[d.vocabulary]}
+        query.chosen[d.param] = [c for c in query.chosen[d.param] if c in known]
     result, error, hits = None, None, []
     wanted = search.SearchRequest(per_page=current_app.config["RESULTS_PER_PAGE"], **query.request_fields())
     try:
@@ -151,7 +119,7 @@ def results():
     return render_template(
         "public/results.html", query=query, result=result, hits=hits, error=error, facets=FACETS,
         sorts=SORTS, terms=terms, boroughs=catalogue.borough_choices, pathways=catalogue.pathway_choices,
-        relaxation_links=_relaxation_links(query, result, catalogue), moment=clock.now(),
+        relaxation_links=_relaxation_links(query, result), moment=clock.now(),
         page_numbers=page_numbers(result.page, result.pages) if result else [],
     )
 
@@ -164,32 +132,18 @@ def page_numbers(page: int, pages: int) -> list[int | None]:
     return [n if n in (1, pages) or abs(n - page) <= 2 else None for n in sorted({1, pages, *near})]
 
 
-def _relaxation_links(query: SearchQuery, result, catalogue) -> list[tuple[str, int, str | None]]:
-    """Turn "3 match without 'open now'" into links that drop that filter.
-
-    The labels are the ones search gives each dimension: a filter's option names joined by "or",
-    "open now", "<Borough> residents", "within N miles", "your search words", a pathway's name.
-    """
+def _relaxation_links(query: SearchQuery, result) -> list[tuple[str, int, str | None]]:
+    """Turn "3 match without 'open now'" into links that drop that filter (by the filter's key)."""
     if result is None or not getattr(result, "relaxations", None):
         return []
-    names = {code: name for terms in catalogue.terms.values() for code, name in terms.items()}
-    drops = {"open now": {"open": None}, "your search words": {"q": None}}
-    if query.max_miles:
-        drops[f"within {query.max_miles:g} miles"] = {"miles": None}
-    borough = result.borough
-    if borough:
-        drops[f"{borough.name} residents".lower()] = {"borough": None}
-    if query.pathway in catalogue.pathways:
-        drops[catalogue.pathways[query.pathway].lower()] = {"pathway": None}
-    for param, codes in query.chosen.items():
-        if codes:
-            drops[" or ".join(names.get(c, c) for c in codes).lower()] = {param: None}
     list_ids = signposting.parse_ids(request.args.getlist("s"))
     links = []
-    for label, count in result.relaxations:
-        change = drops.get(str(label).lower())
-        href = url_for("public.search", s=list_ids, **query.args(page=None, **change)) if change else None
-        links.append((label, count, href))
+    for relaxation in result.relaxations:
+        param = query.param_of(relaxation.key)
+        href = None
+        if param:
+            href = url_for("public.search", s=list_ids, **query.args(page=None, **{param: None}))
+        links.append((relaxation.label, relaxation.count, href))
     return links
 
 

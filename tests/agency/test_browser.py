@@ -12,10 +12,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
+from tests.accounts_helpers import PASSWORD, password_hash
 from tests.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: F401
 from tests.conftest import make_app
-
-from .conftest import PASSWORD, password_hash
 
 pytestmark = pytest.mark.browser
 

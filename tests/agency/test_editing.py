@@ -6,8 +6,7 @@ from sqlalchemy import select
 from directory import revisions
 from directory.extensions import db
 from directory.models import Revision, RevisionStatus, Service
-
-from .conftest import error_for, form_values, page, sign_in, signed_in
+from tests.accounts_helpers import error_for, form_values, page, sign_in, signed_in
 
 
 def test_every_seeded_listing_round_trips_through_the_form_unchanged(seeded_app, make):

@@ -5,8 +5,7 @@ from sqlalchemy import select
 from directory import search
 from directory.extensions import db
 from directory.models import AuditEvent, IndexChange, Revision, RevisionStatus, Service
-
-from .conftest import error_for, form_values, page, sign_in
+from tests.accounts_helpers import error_for, form_values, page, sign_in
 
 
 def test_invite_edit_review_publish_and_restore(app, make):

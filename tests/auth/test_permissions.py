@@ -5,9 +5,8 @@ from flask import url_for
 
 from directory import create_app
 from directory.permissions import ADMIN, AGENCY
+from tests.accounts_helpers import signed_in
 from tests.conftest import TestConfig
-
-from .conftest import signed_in
 
 PROTECTED = ("agency.", "admin.")
 

@@ -7,9 +7,8 @@ import pytest
 
 import config
 from directory.extensions import db
+from tests.accounts_helpers import PASSWORD, make_user, page, signed_in
 from tests.conftest import TEST_DATABASE_URL, USING_POSTGRES, make_app
-
-from .conftest import PASSWORD, make_user, page, signed_in
 
 
 def test_csrf_is_on_in_every_configuration_except_the_tests():

@@ -1,4 +1,4 @@
-"""Moderation rules without a browser: queue order, approval guards, dashboards, reports, history."""
+"""Reviewing without a browser: approval guards, rejections, the queue, readable diffs, reports, restore."""
 
 from datetime import timedelta
 
@@ -9,19 +9,8 @@ from directory import moderation, revisions
 from directory.extensions import db
 from directory.models import AuditEvent, ProblemReport, Revision, RevisionStatus
 from directory.models.base import utcnow
-
-from .conftest import make_user, page, signed_in
-
-
-def _propose(service, author, **changes):
-    data = {**revisions.snapshot(service), **changes}
-    return moderation.propose_change(
-        service,
-        data,
-        author,
-        base_version=service.version,
-        base_pending_id=getattr(moderation.latest_pending_edit(service), "id", 0),
-    )
+from tests.accounts_helpers import page, signed_in
+from tests.accounts_helpers import propose_edit as _propose
 
 
 def test_a_proposal_leaves_the_published_listing_alone_until_approved(app, world):
@@ -36,25 +25,6 @@ def test_a_proposal_leaves_the_published_listing_alone_until_approved(app, world
     assert world.service_a.description == "New words" and world.service_a.version == version + 1
     assert revision.status == RevisionStatus.PUBLISHED and revision.reviewed_by_id == world.admin.id
     assert revisions.latest_published(world.service_a.id) == revision
-
-
-def test_a_newer_proposal_replaces_the_older_one(app, world):
-    newer = _propose(world.service_a, world.editor_a, alert="Closed Friday")
-    db.session.refresh(world.pending)
-    assert world.pending.status == RevisionStatus.WITHDRAWN
-    assert [r.id for r in moderation.pending_revisions(world.service_a)] == [newer.id]
-
-
-def test_putting_the_listing_back_as_it_was_withdraws_the_pending_change(app, world):
-    with pytest.raises(moderation.NothingChanged):
-        moderation.propose_change(
-            world.service_a,
-            revisions.snapshot(world.service_a),
-            world.editor_a,
-            base_version=world.service_a.version,
-            base_pending_id=world.pending.id,
-        )
-    assert world.pending.status == RevisionStatus.WITHDRAWN
 
 
 def test_an_out_of_date_proposal_cannot_be_approved(app, world):
@@ -114,42 +84,6 @@ def test_the_admin_diff_uses_readable_labels(app, world):
     assert rows["Who it is for"] == ["Everyone", "Gay, bi and other men who have sex with men, LGBTQ+ people"]
 
 
-def test_the_agency_dashboard_puts_the_most_urgent_first(app, make, world):
-    fresh = make.service("Checked last week", organisation=world.org_a)
-    fresh.verified_at = utcnow() - timedelta(days=7)
-    reported = make.service("Has a report", organisation=world.org_a)
-    reported.verified_at = utcnow() - timedelta(days=7)
-    db.session.add(ProblemReport(service_id=reported.id, category="closed", message="Shut"))
-    old = make.service("Checked long ago", organisation=world.org_a)
-    old.verified_at = utcnow() - timedelta(days=400)
-    db.session.commit()
-    states = moderation.listing_states(moderation.agency_services(world.editor_a))
-    names = [s.service.name for s in states]
-    assert names.index("Checked long ago") < names.index("Has a report") < names.index("Checked last week")
-    assert names[-1] == "Checked last week"
-    assert {s.service.name for s in states if s.stale} == {"A's clinic", "Checked long ago"}
-    client = signed_in(app.test_client(), world.editor_a)
-    rows = page(client.get("/agency/")).select("table.listing-table tbody tr")
-    assert [r.th.a.get_text() for r in rows] == names
-    assert "Needs checking" in rows[0].get_text()
-
-
-def test_the_admin_dashboard_counts_pending_stale_and_organisations_without_editors(app, make, world):
-    make.organisation("Nobody Here Trust")
-    summary = moderation.admin_summary()
-    assert summary["pending"] == 1 and summary["reports"] == 1
-    without = {row.organisation.name for row in summary["without_editor"]}
-    assert without == {"Nobody Here Trust"}
-    world.editor_b.is_active = False
-    db.session.commit()
-    assert {row.organisation.name for row in moderation.admin_summary()["without_editor"]} == {
-        "Nobody Here Trust",
-        "Agency B",
-    }
-    text = signed_in(app.test_client(), world.admin).get("/admin/").get_data(as_text=True)
-    assert "Nobody Here Trust" in text and "waiting for review" in text
-
-
 def test_reports_show_to_the_owning_agency_and_admins_resolve_them(app, world):
     editor = signed_in(app.test_client(), world.editor_a)
     assert "Closed on Mondays now" in editor.get(f"/agency/services/{world.service_a.id}").get_data(
@@ -204,24 +138,3 @@ def test_a_revision_of_another_service_cannot_be_restored_onto_this_one(app, wor
     assert db.session.get(Revision, first_b.id).service_id == world.service_b.id
     assert world.service_a.name == "A's clinic"
 
-
-def test_a_member_of_two_agencies_edits_both(app, make, world):
-    both = make_user(make, "both@example.org", organisations=[world.org_a, world.org_b])
-    client = signed_in(app.test_client(), both)
-    text = client.get("/agency/").get_data(as_text=True)
-    assert "A&#39;s clinic" in text and "B&#39;s clinic" in text
-    assert client.get(f"/agency/services/{world.service_b.id}/edit").status_code == 200
-
-
-def test_an_editors_dashboard_shows_how_fresh_their_own_listings_are(client, world):
-    world.service_a.verified_at = utcnow() - timedelta(days=3)
-    db.session.commit()
-    signed_in(client, world.editor_b)
-    soup = page(client.get("/agency/"))
-    summary = soup.select_one("section.freshness-summary")
-    assert summary is not None
-    # Only Agency B's listing counts: never verified, so 0% fresh and it is the stalest.
-    assert "0%" in summary.select_one(".summary").get_text()
-    stalest = [th.get_text(strip=True) for th in summary.select(".stalest-table tbody th")]
-    assert stalest == ["B's clinic"]
-    assert "A's clinic" not in summary.get_text()
