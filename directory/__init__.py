@@ -74,13 +74,21 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
+    # Each area's package makes its blueprint and its views module adds the routes to it. The package
+    # does not import its views (they import `bp` from it: a loop), so they are imported here, first.
     from .admin import bp as admin_bp
+    from .admin import views as admin_views  # noqa: F401
     from .agency import bp as agency_bp
+    from .agency import views as agency_views  # noqa: F401
     from .api import bp as api_bp
+    from .api import views as api_views  # noqa: F401
     from .auth import bp as auth_bp
+    from .auth import views as auth_views  # noqa: F401
     from .health import bp as health_bp
     from .insights import bp as insights_bp
+    from .insights import views as insights_views  # noqa: F401
     from .public import bp as public_bp
+    from .public import views as public_views  # noqa: F401
 
     app.register_blueprint(public_bp)
     app.register_blueprint(health_bp)
@@ -98,9 +106,9 @@ def register_errorhandlers(app):
 
 
 def register_commands(app):
-    from . import cli
+    from . import commands
 
-    cli.init_app(app)
+    commands.init_app(app)
 
 
 def register_template_helpers(app):

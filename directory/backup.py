@@ -9,9 +9,9 @@ import json
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-import click
 from sqlalchemy import JSON, Date, DateTime, Integer, Time, func, inspect, select, text
 
+from .database import migrate_database
 from .extensions import db
 
 FORMAT = "london-care-pathway-directory-backup"
@@ -106,8 +106,6 @@ def restore_backup(path) -> dict[str, int]:
             "directory that made it, then upgrade."
         )
     if _missing_schema() == sorted(db.metadata.tables):
-        from .cli import migrate_database
-
         migrate_database()  # an empty database: create the schema the usual way
         if _missing_schema():
             raise BackupError(
@@ -215,27 +213,3 @@ def _decode_row(table, row: dict) -> dict:
                 value = time.fromisoformat(value)
         decoded[column.name] = value
     return decoded
-
-
-@click.command("backup")
-@click.argument("file", type=click.Path(dir_okay=False, writable=True))
-def backup_command(file):
-    """Write a consistent backup of every table to FILE (JSON lines)."""
-    counts = write_backup(file)
-    click.echo(f"Backed up {sum(counts.values())} rows from {len(counts)} tables to {file}.")
-
-
-@click.command("restore")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-def restore_command(file):
-    """Restore a backup FILE into an empty database, then rebuild the search index."""
-    try:
-        counts = restore_backup(file)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
-    from . import search
-
-    # The index on this node described the old database; rebuild it from the restored one.
-    indexed = search.reindex()
-    click.echo(f"Restored {sum(counts.values())} rows into {len(counts)} tables from {file}.")
-    click.echo(f"Rebuilt the search index: {indexed} listings.")

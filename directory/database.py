@@ -1,4 +1,9 @@
-"""Pooled database connections: check one is alive only after it has sat unused for a while.
+"""The database: its schema, made by the migrations, and pooled connections checked after idle.
+
+The schema is created and upgraded only through the Alembic migrations in `migrations/`
+(`migrate_database`), by `init-db`, `prepare` and a restore into an empty database.
+
+Pooled connections: check one is alive only after it has sat unused for a while.
 
 A connection can die while it sits in the pool (the database restarted, a proxy or firewall
 dropped it). SQLAlchemy's `pool_pre_ping` finds out by pinging on every checkout, which costs a
@@ -11,7 +16,14 @@ matter, such as the results re-check, try once more on a fresh connection).
 
 import time
 
+from flask import current_app
+from flask_migrate import upgrade
 from sqlalchemy import event, exc
+
+
+def migrate_database():
+    """Create or upgrade the schema through the Alembic migrations."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
 
 
 def ping_after_idle(engine, idle_seconds: float) -> None:

@@ -1,4 +1,4 @@
-"""Opening hours: is a place open at a moment, and when does it next open.
+"""Opening hours: is a place open at a moment, and when does it next open (in words: hours_wording.py).
 
 Sessions are weekly, in Europe/London local time. A session whose closing time is not after its
 opening time runs past midnight (22:00-02:00); 00:00-00:00 is the whole day.
@@ -7,12 +7,12 @@ opening time runs past midnight (22:00-02:00); 00:00-00:00 is the whole day.
 from datetime import datetime, time, timedelta
 from typing import NamedTuple
 
-from .models import WEEKDAYS
-
 MINUTES_PER_WEEK = 7 * 24 * 60
 
 
 class Session(NamedTuple):
+    """One weekly opening session, in London local time."""
+
     # A named tuple: cards key their cached opening status by their sessions, hashed on every page.
     weekday: int  # 0 = Monday
     opens_at: time
@@ -33,6 +33,7 @@ class Session(NamedTuple):
 
 
 def minute_of_week(moment: datetime) -> int:
+    """Return the minute of the week of a London-local datetime (Monday 00:00 is 0)."""
     return moment.weekday() * 1440 + moment.hour * 60 + moment.minute
 
 
@@ -82,6 +83,7 @@ def closes_at(sessions, moment: datetime) -> datetime | None:
 
 
 def is_always_open(sessions) -> bool:
+    """Return whether the sessions together cover every minute of the week."""
     covered = sorted(r for s in sessions for r in _as_session(s).minute_ranges())
     reach = 0
     for start, end in covered:
@@ -89,25 +91,6 @@ def is_always_open(sessions) -> bool:
             return False
         reach = max(reach, end)
     return reach >= MINUTES_PER_WEEK
-
-
-def describe_status(sessions, moment: datetime) -> str:
-    """Say "Open 24 hours", "Open now, until 17:00" or "Closed, opens Tuesday 09:00"."""
-    sessions = list(sessions)
-    if not sessions:
-        return ""
-    if is_always_open(sessions):
-        return "Open 24 hours"
-    if is_open(sessions, moment):
-        until = closes_at(sessions, moment)
-        return f"Open now, until {until:%H:%M}" if until else "Open now"
-    nxt = next_opening(sessions, moment)
-    if nxt is None:
-        return "Closed"
-    day = "today" if nxt.date() == moment.date() else (
-        "tomorrow" if nxt.date() == (moment + timedelta(days=1)).date() else WEEKDAYS[nxt.weekday()]
-    )
-    return f"Closed, opens {day} {nxt:%H:%M}"
 
 
 def _wraps(s: Session) -> bool:

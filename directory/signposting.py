@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from . import hours
+from . import hours_wording
 from .extensions import db
-from .models import WEEKDAYS, Location, Service, ServiceAtLocation
+from .models import Location, Service, ServiceAtLocation
 
 # A printed A4 sheet holds about this many services; a longer list is a search, not a shortlist.
 MAX_ITEMS = 20
@@ -69,38 +69,6 @@ def how_to_get_in(service: Service) -> str:
     return routes or steps or "Contact the service to ask how to get in."
 
 
-def weekly_hours(schedules) -> list[tuple[str, str]]:
-    """Return (day, "09:00–17:00 walk-in; 18:00–20:00") for each day that has sessions."""
-    days: dict[str, list[str]] = {}
-    for s in sorted(schedules, key=lambda s: (s.weekday, s.opens_at)):
-        if s.opens_at == s.closes_at and s.opens_at.hour == 0 and s.opens_at.minute == 0:
-            text = "24 hours"
-        else:
-            text = f"{s.opens_at:%H:%M}–{s.closes_at:%H:%M}"
-        if getattr(s, "note", ""):
-            text = f"{text} ({s.note})"
-        days.setdefault(s.weekday_name, []).append(text)
-    return [(day, "; ".join(parts)) for day, parts in days.items()]
-
-
-def compact_hours(schedules) -> str:
-    """Say a week's hours in a line, joining runs of days with the same times: "Mon–Fri 10:00–18:00"."""
-    days = {day: times for day, times in weekly_hours(schedules)}
-    order = [d for d in WEEKDAYS if d in days]
-    runs: list[list[str]] = []
-    for day in order:
-        previous = runs[-1][-1] if runs else None
-        if previous and days[previous] == days[day] and WEEKDAYS.index(day) == WEEKDAYS.index(previous) + 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    parts = []
-    for run in runs:
-        label = run[0][:3] if len(run) == 1 else f"{run[0][:3]}–{run[-1][:3]}"
-        parts.append(f"{label} {days[run[0]]}")
-    return "; ".join(parts)
-
-
 def as_text(services: list[Service], moment: datetime) -> str:
     """Return the list as plain text for an email or text message."""
     lines = [f"Services to contact (from the London care pathway directory, {moment:%-d %B %Y})", ""]
@@ -112,7 +80,7 @@ def as_text(services: list[Service], moment: datetime) -> str:
             address = ", ".join(location.address_lines) if location.location_type == "physical" else ""
             if address:
                 lines.append(f"   Address: {address}")
-            opening = compact_hours(sal.schedules)
+            opening = hours_wording.compact_hours(sal.schedules)
             if opening:
                 lines.append(f"   Opening times: {opening}")
             elif sal.hours_note:
@@ -132,4 +100,4 @@ def as_text(services: list[Service], moment: datetime) -> str:
 def open_status(service: Service, moment: datetime) -> str:
     """Say whether any of the service's locations is open now, or when one next opens."""
     sessions = [s for sal in service.service_at_locations for s in sal.schedules]
-    return hours.describe_status(sessions, moment)
+    return hours_wording.describe_status(sessions, moment)

@@ -326,9 +326,8 @@ def report(period: Period | None = None, min_count: int | None = None) -> Report
 
 
 def purge(today: date | None = None) -> int:
-    """Delete counts older than the retention limit; return how many rows went."""
+    """Delete counts older than the retention limit (the caller commits); return how many rows went."""
     today = today or clock.now().date()
     cutoff = today - timedelta(days=current_app.config["INSIGHTS_RETENTION_DAYS"])
     result = db.session.execute(delete(UnmetSearch).where(UnmetSearch.day < cutoff))
-    db.session.commit()
     return result.rowcount or 0

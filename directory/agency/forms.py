@@ -140,6 +140,11 @@ class ServiceForm(FlaskForm):
     add_location = SubmitField("Add another location")
     add_rows = SubmitField("Add more rows")
 
+
+    @property
+    def vocabularies(self) -> list:
+        """Return the checkboxes of each vocabulary, in the dimensions table's order."""
+        return [self[d.field] for d in dimensions.TAXONOMIES]
     def validate_maximum_age(self, field):
         if (
             field.data is not None

@@ -8,7 +8,8 @@ import copy
 import json
 from functools import cache
 
-from .. import dimensions, oruk
+from .. import dimensions
+from ..interchange import oruk
 from .params import API_DIMENSIONS
 
 IMPLEMENTED = (

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import exists, select
 
-from .. import dimensions, geo, oruk, search, unmet_need
+from .. import dimensions, geo, search, unmet_need
 from ..extensions import db
+from ..interchange import oruk
 from ..models import (
     Location,
     Pathway,

@@ -8,9 +8,9 @@ from flask import Response, jsonify, request, stream_with_context, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from .. import hsds_io, oruk
 from ..errors import error_response
 from ..extensions import db
+from ..interchange import documents, oruk, vocabularies
 from ..models import Organisation, Pathway, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from . import bp, openapi, params, queries
 
@@ -60,7 +60,7 @@ def service(service_id):
     if not found:
         return not_found("service", service_id)
     s = found[0]
-    return cached(oruk.service(s, oruk.ExportContext(found)), last_modified=s.last_modified)
+    return cached(documents.service(s, documents.ExportContext(found)), last_modified=s.last_modified)
 
 
 @bp.get("/service_at_locations")
@@ -118,8 +118,9 @@ def taxonomies():
     """List our vocabularies, and the care pathways as one more taxonomy."""
     paging = params.paging(request.args)
     text = params.text(request.args, "search").lower()
-    contents = [oruk.taxonomy(t) for t in db.session.scalars(select(Taxonomy).order_by(Taxonomy.code))]
-    contents.append(oruk.pathway_taxonomy())
+    found = db.session.scalars(select(Taxonomy).order_by(Taxonomy.code))
+    contents = [vocabularies.taxonomy(t) for t in found]
+    contents.append(vocabularies.pathway_taxonomy())
     contents = [
         t for t in contents if not text or text in t["name"].lower() or text in t["description"].lower()
     ]
@@ -130,13 +131,14 @@ def taxonomies():
 def taxonomy(taxonomy_id):
     """Return a taxonomy with its terms."""
     if taxonomy_id == oruk.PATHWAY_TAXONOMY_ID:
-        data = oruk.pathway_taxonomy()
-        data["taxonomy_terms"] = [oruk.pathway_term(p) for p in _pathways()]
+        data = vocabularies.pathway_taxonomy()
+        data["taxonomy_terms"] = [vocabularies.pathway_term(p) for p in _pathways()]
         return cached(data)
     found = db.session.get(Taxonomy, taxonomy_id)
     if found is None:
         return not_found("taxonomy", taxonomy_id)
-    return cached({**oruk.taxonomy(found), "taxonomy_terms": [oruk.taxonomy_term(t) for t in found.terms]})
+    terms = [vocabularies.taxonomy_term(t) for t in found.terms]
+    return cached({**vocabularies.taxonomy(found), "taxonomy_terms": terms})
 
 
 @bp.get("/taxonomy_terms")
@@ -153,7 +155,8 @@ def taxonomy_terms():
         .join(Taxonomy)
         .order_by(Taxonomy.code, TaxonomyTerm.position)
     )
-    contents = [oruk.taxonomy_term(t) for t in terms] + [oruk.pathway_term(p) for p in _pathways()]
+    contents = [vocabularies.taxonomy_term(t) for t in terms]
+    contents += [vocabularies.pathway_term(p) for p in _pathways()]
     contents = [
         t
         for t in contents
@@ -170,10 +173,10 @@ def taxonomy_term(term_id):
     """Return one taxonomy term (a care pathway is a term of the pathway taxonomy)."""
     found = db.session.get(TaxonomyTerm, term_id)
     if found is not None:
-        return cached(oruk.taxonomy_term(found))
+        return cached(vocabularies.taxonomy_term(found))
     pathway = db.session.get(Pathway, term_id)
     if pathway is not None:
-        return cached(oruk.pathway_term(pathway))
+        return cached(vocabularies.pathway_term(pathway))
     return not_found("taxonomy_term", term_id)
 
 
@@ -247,7 +250,7 @@ def _load_services(ids: list[str]) -> list[Service]:
     rows = db.session.scalars(
         select(Service)
         .where(Service.id.in_(ids), Service.is_listed)
-        .options(*hsds_io.service_load_options())
+        .options(*documents.service_load_options())
     )
     by_id = {s.id: s for s in rows}
     return [by_id[i] for i in ids if i in by_id]
@@ -262,16 +265,16 @@ def _service_documents(ids: list[str], *, full: bool, minimal: bool = False):
     for batch in _batches(ids):
         found = _load_services(batch)
         if minimal:
-            yield from (oruk.minimal_service(s) for s in found)
+            yield from (documents.minimal_service(s) for s in found)
             continue
-        context = oruk.ExportContext(found)
-        yield from (oruk.service(s, context, full=full) for s in found)
+        context = documents.ExportContext(found)
+        yield from (documents.service(s, context, full=full) for s in found)
 
 
 def _sal_documents(located: list, *, full: bool):
     for batch in _batches(located):
         found = {s.id: s for s in _load_services(list(dict.fromkeys(item.service_id for item in batch)))}
-        context = oruk.ExportContext(list(found.values()))
+        context = documents.ExportContext(list(found.values()))
         for item in batch:
             service = found.get(item.service_id)
             sal = (
@@ -280,10 +283,12 @@ def _sal_documents(located: list, *, full: bool):
             if sal is None:
                 continue
             remainder = context.service_extras(service.id)
-            summary = oruk.service(service, context, full=full)
-            document = oruk.service_at_location(sal, remainder, with_service=summary)
+            summary = documents.service(service, context, full=full)
+            document = documents.service_at_location(sal, remainder, with_service=summary)
             document["schedules"] = [
-                s for s in oruk.schedules(service, remainder) if s.get("service_at_location_id") == sal.id
+                s
+                for s in documents.schedules(service, remainder)
+                if s.get("service_at_location_id") == sal.id
             ]
             if item.distance_m is not None:
                 document["distance"] = round(item.distance_m)
@@ -304,16 +309,21 @@ def _organization_documents(ids: list[str], full: bool, *, full_service: bool = 
             )
             for s in _load_services(service_ids):
                 by_org.setdefault(s.organisation_id, []).append(s)
-        context = oruk.ExportContext([s for group in by_org.values() for s in group], organization_ids=batch)
+        loaded = [s for group in by_org.values() for s in group]
+        context = documents.ExportContext(loaded, organization_ids=batch)
         by_id = {o.id: o for o in orgs}
         for org_id in batch:
             org = by_id.get(org_id)
             if org is None:
                 continue
-            document = oruk.organization(org, context)
+            document = documents.organization(org, context)
             if full:
                 document["services"] = [
-                    oruk.service(s, context, full=full_service) if full_service else oruk.minimal_service(s)
+                    (
+                        documents.service(s, context, full=full_service)
+                        if full_service
+                        else documents.minimal_service(s)
+                    )
                     for s in by_org.get(org_id, [])
                 ]
                 if not document["services"]:

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from directory import oruk
 from directory.extensions import db
+from directory.interchange import oruk
 
 EXAMPLES = Path(oruk.DATA_DIR) / "examples"
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from directory import oruk
 from directory.extensions import db
+from directory.interchange import oruk
 from directory.models import Pathway, Service, Taxonomy
 from tests.conftest import make_app
 

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from directory import signposting
+from directory import hours_wording, signposting
 from directory.extensions import db
 from directory.models import Phone
 
@@ -43,7 +43,7 @@ def test_compact_hours_joins_runs_of_days_with_the_same_times(app, make):
         (0, "10:00", "18:00"), (1, "10:00", "18:00"), (2, "10:00", "18:00"), (3, "12:00", "20:00"),
         (4, "10:00", "18:00"), (6, "00:00", "00:00"),
     ])
-    assert signposting.compact_hours(service.service_at_locations[0].schedules) == (
+    assert hours_wording.compact_hours(service.service_at_locations[0].schedules) == (
         "Mon–Wed 10:00–18:00; Thu 12:00–20:00; Fri 10:00–18:00; Sun 24 hours"
     )
 

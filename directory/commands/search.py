@@ -13,7 +13,7 @@ search_cli = AppGroup("search", help="Rebuild and inspect the search index.")
 @search_cli.command("reindex")
 def reindex_command():
     """Rebuild the search index from the database."""
-    from . import reindex
+    from ..search import reindex
 
     started = time.monotonic()
     count = reindex()
@@ -23,7 +23,7 @@ def reindex_command():
 @search_cli.command("status")
 def status_command():
     """Show whether the index is usable and how far it lags the change log."""
-    from . import status
+    from ..search import status
 
     report = status()
     state = "ok" if report["ok"] else f"needs rebuild ({report['problem']})"
@@ -40,7 +40,7 @@ def prune_command(days):
     """Delete old change-log entries (run daily); a node away for longer rebuilds its index."""
     from ..extensions import db
     from ..models.base import utcnow
-    from . import changelog
+    from ..search import changelog
 
     days = days or current_app.config["INDEX_CHANGE_KEEP_DAYS"]
     removed = changelog.prune(db.session, utcnow() - timedelta(days=days))

@@ -4,6 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from .. import unmet_need
+from ..extensions import db
 
 insights_cli = AppGroup("insights", help="Insight counts: retention.")
 
@@ -12,4 +13,5 @@ insights_cli = AppGroup("insights", help="Insight counts: retention.")
 def purge_command():
     """Delete unmet-need counts older than INSIGHTS_RETENTION_DAYS."""
     removed = unmet_need.purge()
+    db.session.commit()
     click.echo(f"Deleted {removed} unmet-need count(s) older than the retention limit.")

@@ -1,129 +1,61 @@
-"""Open Referral UK 3.0: our model as ORUK JSON, and the ORUK schemas to check it against.
+"""Our model as ORUK JSON: services with their organisation, locations, hours, areas and phones.
 
-ORUK 3.0 is a profile of HSDS 3.0. Where ORUK dropped an HSDS field we still hold (phones,
-application_process, eligibility_description, fees_description, language names, address_2), the
-HSDS 3.0 name is used: the ORUK schemas allow extra properties. Our vocabularies travel as taxonomy
-terms linked through `attributes`; catchment travels as `service_areas` with ONS geography URIs.
+Where ORUK dropped an HSDS field we still hold (phones, application_process,
+eligibility_description, fees_description, language names, address_2), the HSDS 3.0 name is used:
+the ORUK schemas allow extra properties. Catchment travels as `service_areas` with ONS geography
+URIs; vocabularies as attributes (`vocabularies.py`).
 
 What an imported record said that we do not model is kept (`InterchangeRecord`) and merged back on
 export: values we derive (an address's region, a schedule's interval) give way to what the source
 said; values we store win over it.
 """
 
-import json
-import re
-import uuid
 from collections import defaultdict
-from datetime import UTC, datetime
-from functools import cache
-from pathlib import Path
 
-from jsonschema import Draft202012Validator, FormatChecker
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from .extensions import db
-from .models import (
+from ..extensions import db
+from ..models import (
     LONDON_ONS_CODE,
-    ONS_GEOGRAPHY_URI,
     Catchment,
     InterchangeRecord,
+    Location,
     Organisation,
     Pathway,
     Service,
-    Taxonomy,
+    ServiceAtLocation,
     TaxonomyTerm,
     pathway_stage_services,
 )
-from .models.base import as_utc
-from .models.listings import PathwayStage
+from ..models.listings import PathwayStage
+from .oruk import (
+    DAY_CODES,
+    OPEN_ACCESS_EXTENT,
+    OPEN_ACCESS_KEY,
+    UK_ONS_CODE,
+    derived_id,
+    merge,
+    ons_uri,
+    timestamp,
+)
+from .vocabularies import attributes
 
-DATA_DIR = Path(__file__).parent / "data" / "oruk"
-SCHEMA_BASE = "https://openreferraluk.org/specifications/3.0/schema/"
-PROFILE_URL = "https://openreferraluk.org/specifications/3.0/"
-VERSION = "HSDS-UK 3.0"
-
-# A UK-wide area for national services: the ONS code for the United Kingdom.
-UK_ONS_CODE = "K02000001"
-# Codes an importer may use for "anyone in the country": UK, Great Britain, England and Wales, England.
-NATIONAL_ONS_CODES = {UK_ONS_CODE, "K03000001", "K04000001", "E92000001"}
-OPEN_ACCESS_KEY = "open-access"
-OPEN_ACCESS_EXTENT = "Open access: anyone may use this service, wherever they live."
-_ONS_URI = re.compile(r"^https?://statistics\.data\.gov\.uk/id/statistical-geography/([A-Z][0-9]{8})/?$")
-
-# Care pathways are published as one more taxonomy; its id is fixed so links stay stable.
-PATHWAY_TAXONOMY_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "https://directory.invalid/taxonomy/pathway"))
-PATHWAY_TAXONOMY_CODE = "pathway"
-
-DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# --- what a page of services needs besides its rows, loaded in bulk ------------------------------
 
 
-# --- schemas -------------------------------------------------------------------------------------
-
-
-@cache
-def registry() -> Registry:
-    """Return the ORUK 3.0 schemas, registered under their published URIs (never fetched)."""
-    resources = []
-    for path in sorted((DATA_DIR / "schema").glob("*.json")):
-        contents = json.loads(path.read_text(encoding="utf-8"))
-        resources.append(
-            (SCHEMA_BASE + path.name, Resource.from_contents(contents, default_specification=DRAFT202012))
-        )
-    return Registry().with_resources(resources)
-
-
-@cache
-def schema(name: str) -> dict:
-    """Return one ORUK schema by file stem, e.g. "service" or "service_list"."""
-    return registry()[SCHEMA_BASE + f"{name}.json"].contents
-
-
-@cache
-def validator(name: str) -> Draft202012Validator:
-    """Return a validator for one ORUK schema that checks formats (uuid, date-time, email)."""
-    return Draft202012Validator(schema(name), registry=registry(), format_checker=FormatChecker())
-
-
-def schema_errors(name: str, document) -> list[str]:
-    """Return what is wrong with a document against an ORUK schema, one line per problem."""
-    errors = sorted(validator(name).iter_errors(document), key=lambda e: list(e.absolute_path))
-    return [f"{_path(e.absolute_path) or '(record)'}: {e.message}" for e in errors]
-
-
-def _path(parts) -> str:
-    return "".join(
-        f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(parts)
+def service_load_options():
+    """Return loader options that fetch a page of services in a fixed number of queries."""
+    return (
+        selectinload(Service.organisation),
+        selectinload(Service.terms).selectinload(TaxonomyTerm.taxonomy),
+        selectinload(Service.catchment_boroughs),
+        selectinload(Service.phones),
+        selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules),
+        selectinload(Service.service_at_locations)
+        .selectinload(ServiceAtLocation.location)
+        .selectinload(Location.borough),
     )
-
-
-# --- ids -----------------------------------------------------------------------------------------
-
-
-def derived_id(*parts: str) -> str:
-    """Return a stable UUID for something we do not store as a row (an address, an attribute)."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, "directory:" + ":".join(parts)))
-
-
-def ons_uri(code: str) -> str:
-    return ONS_GEOGRAPHY_URI.format(code=code)
-
-
-def ons_code(uri: str | None) -> str | None:
-    """Return the ONS code in a statistical-geography URI, or None."""
-    match = _ONS_URI.match((uri or "").strip())
-    return match.group(1) if match else None
-
-
-def timestamp(moment: datetime | None) -> str | None:
-    """Return an ISO 8601 UTC timestamp with milliseconds, as ORUK asks."""
-    if moment is None:
-        return None
-    return as_utc(moment).astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-# --- context: what a page of services needs besides its rows, loaded in a fixed number of queries ----
 
 
 class ExportContext:
@@ -159,18 +91,15 @@ class ExportContext:
             self.extras[(record.entity_type, record.entity_id)] = record.data or {}
 
     def service_extras(self, service_id: str) -> dict:
+        """Return what imports said about a service that we do not model."""
         return self.extras.get(("service", service_id), {})
 
     def organization_extras(self, org_id: str) -> dict:
+        """Return what imports said about an organisation that we do not model."""
         return self.extras.get(("organization", org_id), {})
 
 
-def merge(derived: dict, remainder: dict | None, stored: dict) -> dict:
-    """Combine: what we derive < what the source said < what we store."""
-    return {**derived, **(remainder or {}), **{k: v for k, v in stored.items() if v is not None}}
-
-
-# --- export --------------------------------------------------------------------------------------
+# --- documents -----------------------------------------------------------------------------------
 
 
 def organization(org: Organisation, context: ExportContext | None = None) -> dict:
@@ -187,57 +116,6 @@ def organization(org: Organisation, context: ExportContext | None = None) -> dic
             "website": org.website or None,
         },
     )
-
-
-def taxonomy(tax: Taxonomy) -> dict:
-    """Return one of our vocabularies as an ORUK taxonomy."""
-    return {
-        "id": tax.id,
-        "name": tax.name,
-        "description": tax.description or tax.name,
-        **({"uri": tax.uri} if tax.uri else {}),
-        "version": tax.version or "1",
-    }
-
-
-def pathway_taxonomy() -> dict:
-    """Return the care pathways, presented as a taxonomy."""
-    return {
-        "id": PATHWAY_TAXONOMY_ID,
-        "name": "Care pathway",
-        "description": "Curated routes through services, e.g. chemsex support; "
-        "a service on a pathway carries its term.",
-        "version": "1",
-    }
-
-
-def taxonomy_term(term: TaxonomyTerm) -> dict:
-    """Return a taxonomy term as ORUK JSON."""
-    data = {
-        "id": term.id,
-        "name": term.name,
-        "description": term.description or term.name,
-        "taxonomy": term.taxonomy.code,
-        "taxonomy_id": term.taxonomy_id,
-        "term": term.code,
-        "code": term.code,
-    }
-    if term.parent_id:
-        data["parent_id"] = term.parent_id
-    return data
-
-
-def pathway_term(pathway: Pathway) -> dict:
-    """Return a care pathway as a taxonomy term."""
-    return {
-        "id": pathway.id,
-        "name": pathway.name,
-        "description": pathway.summary or pathway.name,
-        "taxonomy": PATHWAY_TAXONOMY_CODE,
-        "taxonomy_id": PATHWAY_TAXONOMY_ID,
-        "term": pathway.slug,
-        "code": pathway.slug,
-    }
 
 
 def service_areas(service: Service, remainder: dict | None = None) -> list[dict]:
@@ -287,22 +165,8 @@ def service_areas(service: Service, remainder: dict | None = None) -> list[dict]
     ]
 
 
-def attributes(service: Service, pathways=(), remainder: dict | None = None) -> list[dict]:
-    """Return the service's taxonomy terms (types, audiences, routes, delivery, pathways) as attributes."""
-    keyed = (remainder or {}).get("keyed", {})
-    terms = sorted(service.terms, key=lambda t: (t.taxonomy.code, t.position, t.code))
-    linked = [(t.id, taxonomy_term(t)) for t in terms] + [(p.id, pathway_term(p)) for p in pathways]
-    return [
-        merge(
-            {"id": derived_id(service.id, "attribute", term_id), "link_type": "service"},
-            keyed.get(f"attribute:{term_id}"),
-            {"link_id": service.id, "taxonomy_term_id": term_id, "taxonomy_term": term},
-        )
-        for term_id, term in linked
-    ]
-
-
 def languages(service: Service, remainder: dict | None = None) -> list[dict]:
+    """Return the languages a service is offered in, one ORUK language each."""
     keyed = (remainder or {}).get("keyed", {})
     names = [n.strip() for n in (service.languages or "").split(",") if n.strip()]
     return [
@@ -417,6 +281,7 @@ def service_at_location(sal, remainder: dict | None = None, *, with_service: dic
 
 
 def phones(service: Service, remainder: dict | None = None) -> list[dict]:
+    """Return the service's phone numbers as ORUK phones."""
     keyed = (remainder or {}).get("keyed", {})
     return [
         merge(

@@ -1,45 +1,17 @@
-"""Command-line tasks: `flask --app wsgi <command>`."""
+"""`flask --app wsgi init-db | seed | prepare`: the schema, reference data and the seeded services."""
 
 import click
-from flask import current_app
-from flask_migrate import upgrade
 from sqlalchemy import func, inspect, select
 
-from .extensions import db
-from .models import Service
-
-
-def init_app(app):
-    app.cli.add_command(init_db_command)
-    app.cli.add_command(seed_command)
-    app.cli.add_command(prepare_command)
-    from .hsds_io import hsds_cli
-
-    app.cli.add_command(hsds_cli)
-    from .search.cli import search_cli
-
-    app.cli.add_command(search_cli)
-    from .auth.commands import users_cli
-
-    app.cli.add_command(users_cli)
-    from .insights.cli import insights_cli
-
-    app.cli.add_command(insights_cli)
-    from .backup import backup_command, restore_command
-
-    app.cli.add_command(backup_command)
-    app.cli.add_command(restore_command)
-
-
-def migrate_database():
-    """Create or upgrade the schema through the Alembic migrations."""
-    upgrade(directory=current_app.extensions["migrate"].directory)
+from ..database import migrate_database
+from ..extensions import db
+from ..models import Service
 
 
 @click.command("init-db")
 def init_db_command():
     """Create or upgrade the schema and load reference data (no demo services)."""
-    from .reference import load_reference_data
+    from ..reference import load_reference_data
 
     migrate_database()
     counts = load_reference_data()
@@ -49,7 +21,7 @@ def init_db_command():
 @click.command("seed")
 def seed_command():
     """Add the seeded London services (idempotent: a second run changes nothing)."""
-    from .seed import seed_services
+    from ..seed import seed_services
 
     report = seed_services()
     click.echo(f"Seeded London services: {report}")
@@ -58,9 +30,9 @@ def seed_command():
 @click.command("prepare")
 def prepare_command():
     """Do everything `make run` needs: schema, reference data, seed if empty, search index."""
-    from . import search
-    from .reference import load_reference_data
-    from .seed import seed_services
+    from .. import search
+    from ..reference import load_reference_data
+    from ..seed import seed_services
 
     migrate_database()
     load_reference_data()

@@ -3,7 +3,7 @@
 import os
 
 import click
-from flask import url_for
+from flask import current_app, url_for
 from flask.cli import AppGroup
 
 from .. import accounts
@@ -41,8 +41,6 @@ def create_admin_command(email, ask_password, base_url):
     except accounts.AccountError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
-    from flask import current_app
-
     with current_app.test_request_context(base_url=base_url):
         link = url_for("auth.set_password", token=token, _external=True)
     hours = current_app.config.get("INVITATION_TTL_HOURS", 72)

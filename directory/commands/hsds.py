@@ -1,0 +1,58 @@
+"""`flask --app wsgi hsds ...`: exchange Open Referral UK 3.0 (HSDS) data with other directories."""
+
+from pathlib import Path
+
+import click
+
+from ..extensions import db
+from ..interchange.apply import stage_records
+from ..interchange.csv_export import export_csv
+from ..interchange.export import export_services
+from ..interchange.records import ImportFileError, read_records
+
+
+@click.group("hsds")
+def hsds_cli():
+    """Import and export Open Referral UK 3.0 (HSDS) data."""
+
+
+@hsds_cli.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def export_command(path):
+    """Write every published service to PATH as a JSON array of full ORUK services."""
+    click.echo(f"Exported {export_services(path)} services to {path}.")
+
+
+@hsds_cli.command("export-csv")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def export_csv_command(path):
+    """Write the directory to PATH as CSV, one row per service and location."""
+    click.echo(f"Exported {export_csv(path)} rows to {path}.")
+
+
+@hsds_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Validate and report, but change nothing.")
+@click.option("--skip-invalid", is_flag=True, help="Import the good records even when some are rejected.")
+def import_command(path, dry_run, skip_invalid):
+    """Import ORUK services from PATH (a JSON array or a service_list page)."""
+    try:
+        records = read_records(path)
+    except ImportFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    report = stage_records(records, dry_run=dry_run, skip_invalid=skip_invalid, source=Path(path).name)
+    if report.staged and dry_run:
+        db.session.rollback()
+    elif report.staged:
+        db.session.commit()
+        report.committed = True
+    for rejection in report.rejected:
+        click.echo(f"Rejected {rejection}", err=True)
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    click.echo(report.summary())
+    if report.rejected and not skip_invalid:
+        click.echo(
+            "Fix the rejected records, or run again with --skip-invalid to import the others.", err=True
+        )
+        raise SystemExit(1)

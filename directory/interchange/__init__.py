@@ -1,0 +1,14 @@
+"""Open Referral UK 3.0 (HSDS) in and out: the open-data API's documents, file exports and imports.
+
+One module per job, each importing only modules above it in this list:
+
+- `oruk`: the ORUK schemas, the version we speak, and the ids, codes and merge rule both ways share;
+- `vocabularies`: taxonomies, terms, care pathways and a service's attributes as ORUK;
+- `documents`: services with their organisation, locations, hours, areas and phones as ORUK JSON;
+- `export`: every listed service to a JSON file; `csv_export`: the same as CSV for spreadsheets;
+- `records`: an import file read into records, and the shapes a record is parsed into;
+- `parse_locations` and `parse`: each record read and validated, its problems listed;
+- `apply`: the good records written to the database in one transaction.
+
+The `hsds` commands are in `directory/commands/hsds.py`.
+"""

@@ -1,0 +1,283 @@
+"""Writing parsed ORUK records to the database: all of them in one transaction, or none.
+
+`stage_records` validates every record first (the ORUK schema, then our rules) and reports each
+rejected one with its reasons; it writes nothing unless every record is good, or only the good ones
+with `skip_invalid`. It is idempotent by id, derives boroughs from postcodes, maps service areas back
+to catchment and records revisions of kind "import" (an import is never a verification). It leaves
+the commit to its caller: the `hsds import` command, or `import_records` for one call that commits.
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import revisions
+from ..extensions import db
+from ..models import (
+    Borough,
+    InterchangeRecord,
+    Location,
+    Organisation,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
+from ..validation import ListingError
+from .parse import parse_record
+from .records import Parsed, Vocabulary
+
+
+@dataclass
+class Rejection:
+    """A record the import refused, with why."""
+
+    index: int  # 1-based position in the file
+    record_id: str
+    name: str
+    reasons: list[str]
+
+    def __str__(self):
+        label = f"record {self.index}" + (f" ({self.record_id})" if self.record_id else "")
+        if self.name:
+            label += f" “{self.name}”"
+        return f"{label}: " + " ".join(self.reasons)
+
+
+@dataclass
+class ImportReport:
+    """What an import did: counts, rejected records and warnings."""
+
+    records: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    organizations_created: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    staged: bool = False  # the session holds the import, for the caller to commit
+    committed: bool = False
+
+    @property
+    def accepted(self) -> int:
+        """Return how many records were (or, in a dry run, would be) imported."""
+        return self.created + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        """Say in a line what the import did (or, in a dry run, would do)."""
+        if self.dry_run:
+            verdict = "Dry run: nothing was changed."
+        elif self.committed:
+            verdict = "Imported."
+        else:
+            verdict = "Nothing was imported."
+        return (
+            f"{verdict} {self.records} records: {self.created} new, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {len(self.rejected)} rejected; "
+            f"{self.organizations_created} new organisations."
+        )
+
+
+def stage_records(records: list, *, dry_run=False, skip_invalid=False, source="import") -> ImportReport:
+    """Validate ORUK services and write the good ones into the session, uncommitted (see the docstring)."""
+    report = ImportReport(records=len(records), dry_run=dry_run)
+    vocabulary = Vocabulary()
+    parsed = [parse_record(i, record, vocabulary) for i, record in enumerate(records, start=1)]
+    seen_ids: dict[str, int] = {}
+    for p in parsed:
+        if p.id and p.id in seen_ids:
+            p.problems.append(f"The id is also used by record {seen_ids[p.id]}.")
+        seen_ids.setdefault(p.id, p.index)
+    for p in parsed:
+        report.warnings += [f"record {p.index} ({p.id}): {w}" for w in p.warnings]
+    good = [p for p in parsed if not p.problems]
+    report.rejected = [Rejection(p.index, p.id, p.name, p.problems) for p in parsed if p.problems]
+    if report.rejected and not skip_invalid:
+        return report
+    # A record can still fail against the database (an id owned by another service, a name taken):
+    # that record is rejected and the whole write is tried again without it.
+    while True:
+        counts, failed = _write(good, source)
+        if failed is None:
+            break
+        db.session.rollback()
+        report.rejected.append(Rejection(failed[0].index, failed[0].id, failed[0].name, [failed[1]]))
+        report.rejected.sort(key=lambda r: r.index)
+        if not skip_invalid:
+            return report
+        good = [p for p in good if p is not failed[0]]
+    report.created, report.updated, report.unchanged, report.organizations_created = counts
+    report.staged = True
+    return report
+
+
+def import_records(records: list, *, dry_run=False, skip_invalid=False, source="import") -> ImportReport:
+    """Validate and import ORUK services in one call: staged, then committed (a dry run rolls back)."""
+    report = stage_records(records, dry_run=dry_run, skip_invalid=skip_invalid, source=source)
+    if report.staged and dry_run:
+        db.session.rollback()
+    elif report.staged:
+        db.session.commit()
+        report.committed = True
+    return report
+
+
+def _write(records: list[Parsed], source: str):
+    """Apply every record in the session; return (counts, None) or (None, (record, reason))."""
+    created = updated = unchanged = orgs_created = 0
+    with revisions.recording(kind="import", author_label="import", reason=f"Imported from {source}"):
+        for p in records:
+            try:
+                with db.session.no_autoflush:
+                    problem = _precheck(p)
+                    if problem:
+                        return None, (p, problem)
+                    existing = db.session.get(Service, p.id)
+                    before = revisions.snapshot(existing) if existing is not None else None
+                    orgs_created += _apply(p, existing)
+                db.session.flush()
+            except (ListingError, ValueError, SQLAlchemyError) as exc:
+                return None, (p, f"The database refused it: {str(exc).splitlines()[0][:300]}")
+            service = db.session.get(Service, p.id)
+            if before is None:
+                created += 1
+            elif revisions.snapshot(service) == before:
+                unchanged += 1
+            else:
+                updated += 1
+    return (created, updated, unchanged, orgs_created), None
+
+
+def _precheck(p: Parsed) -> str:
+    """Say why a record clashes with what is already stored, or return ""."""
+    if p.organization is None and db.session.get(Organisation, p.organization_id) is None:
+        return (
+            f"organization_id {p.organization_id} is not an organization here, "
+            "and the record does not include it."
+        )
+    if p.organization is not None:
+        namesake = db.session.scalar(select(Organisation).where(Organisation.name == p.organization["name"]))
+        if namesake is not None and namesake.id != p.organization_id:
+            return (
+                f"The organization name “{p.organization['name']}” already belongs to organization "
+                f"{namesake.id}, not {p.organization_id}."
+            )
+    for sal in p.sals:
+        owner = db.session.get(ServiceAtLocation, sal.id)
+        if owner is not None and owner.service_id != p.id:
+            return f"service_at_location {sal.id} belongs to another service."
+        if sal.location.known and db.session.get(Location, sal.location.id) is None:
+            return f"service_at_location {sal.id} refers to location {sal.location.id}, which is not here."
+        for row_id, *_ in sal.schedules:
+            schedule = db.session.get(Schedule, row_id)
+            if schedule is not None and schedule.service_at_location.service_id != p.id:
+                return f"schedule {row_id} belongs to another service."
+    for phone_id, *_ in p.phones:
+        phone = db.session.get(Phone, phone_id)
+        if phone is not None and phone.service_id != p.id:
+            return f"phone {phone_id} belongs to another service."
+    return ""
+
+
+def _apply(p: Parsed, service: Service | None) -> int:
+    """Make the database match one parsed record; return 1 when it created an organisation."""
+    created_org = 0
+    org = db.session.get(Organisation, p.organization_id)
+    if org is None:
+        org = Organisation(id=p.organization_id)
+        db.session.add(org)
+        created_org = 1
+    if p.organization is not None:
+        _set(org, p.organization)
+    if created_org:
+        # Locations refer to their organisation by column only, so the row must exist first.
+        db.session.flush()
+        _remember(
+            "organization",
+            org.id,
+            {"organization": p.organization_remainder} if p.organization_remainder else {},
+        )
+    if service is None:
+        service = Service(id=p.id, source_notes="Imported from Open Referral (HSDS) data.")
+        db.session.add(service)
+    if service.organisation is not org:
+        service.organisation = org
+    _set(service, {**p.fields, "catchment": p.catchment})
+    wanted_terms = [db.session.get(TaxonomyTerm, i) for i in p.term_ids]
+    if [t.id for t in service.terms] != p.term_ids:
+        service.terms = wanted_terms
+    boroughs = [db.session.get(Borough, c) for c in p.borough_codes]
+    if [b.ons_code for b in service.catchment_boroughs] != p.borough_codes:
+        service.catchment_boroughs = boroughs
+    service.phones = _reconcile(
+        service.phones,
+        [
+            (pid, {"number": number, "description": description, "position": i})
+            for i, (pid, number, description) in enumerate(p.phones)
+        ],
+        Phone,
+    )
+    sals = []
+    for position, parsed_sal in enumerate(p.sals):
+        sal = next((s for s in service.service_at_locations if s.id == parsed_sal.id), None)
+        sal = sal or db.session.get(ServiceAtLocation, parsed_sal.id) or ServiceAtLocation(id=parsed_sal.id)
+        location = db.session.get(Location, parsed_sal.location.id)
+        if location is None:
+            location = Location(id=parsed_sal.location.id, organisation_id=org.id)
+            db.session.add(location)
+        _set(location, parsed_sal.location.fields)
+        if sal.location is not location:
+            sal.location = location
+        _set(
+            sal,
+            {
+                "description": parsed_sal.description,
+                "hours_note": parsed_sal.hours_note,
+                "position": position,
+            },
+        )
+        sal.schedules = _reconcile(
+            sal.schedules,
+            [
+                (row_id, {"weekday": day, "opens_at": opens, "closes_at": closes, "note": note})
+                for row_id, day, opens, closes, note in parsed_sal.schedules
+            ],
+            Schedule,
+        )
+        sals.append(sal)
+    if [s.id for s in service.service_at_locations] != [s.id for s in sals]:
+        service.service_at_locations = sals
+    _remember("service", service.id, p.remainder)
+    return created_org
+
+
+def _set(obj, values: dict) -> None:
+    # Only differing values are written, so re-importing the same file changes nothing.
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+
+
+def _reconcile(current: list, wanted: list, model) -> list:
+    """Return rows matching `wanted` [(id, fields)], updating rows kept by id instead of replacing them."""
+    by_id = {row.id: row for row in current}
+    result = []
+    for row_id, values in wanted:
+        row = by_id.get(row_id) or db.session.get(model, row_id) or model(id=row_id)
+        _set(row, values)
+        result.append(row)
+    return result if [r.id for r in result] != [r.id for r in current] else current
+
+
+def _remember(entity_type: str, entity_id: str, data: dict) -> None:
+    record = db.session.get(InterchangeRecord, (entity_type, entity_id))
+    if record is None:
+        if not data:
+            return
+        record = InterchangeRecord(entity_type=entity_type, entity_id=entity_id)
+        db.session.add(record)
+    if record.data != data:
+        record.data = data

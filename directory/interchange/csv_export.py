@@ -1,0 +1,103 @@
+"""Export the directory as CSV for spreadsheets: one row per service and location."""
+
+import csv
+
+from sqlalchemy import select
+
+from .. import catchment as catchment_rules
+from .. import hours_wording
+from ..extensions import db
+from ..models import Service
+from .documents import ExportContext, service_load_options
+from .export import listed_ids
+from .oruk import timestamp
+
+CSV_COLUMNS = (
+    "service_id",
+    "service",
+    "organisation",
+    "location",
+    "address",
+    "postcode",
+    "borough",
+    "who_can_use",
+    "service_types",
+    "audiences",
+    "referral_routes",
+    "delivery",
+    "pathways",
+    "phones",
+    "email",
+    "website",
+    "hours",
+    "hours_note",
+    "last_verified",
+    "last_modified",
+)
+
+
+def export_csv(path) -> int:
+    """Write one row per service-location (a service with no location gets one row); return the rows."""
+    rows = 0
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        for row in csv_rows():
+            writer.writerow(row)
+            rows += 1
+    return rows
+
+
+def csv_rows(batch_size: int = 100):
+    """Yield the CSV export's rows as dicts."""
+    ids = listed_ids()
+    for start in range(0, len(ids), batch_size):
+        batch = list(
+            db.session.scalars(
+                select(Service)
+                .where(Service.id.in_(ids[start : start + batch_size]))
+                .options(*service_load_options())
+                .order_by(Service.name, Service.id)
+            )
+        )
+        context = ExportContext(batch)
+        for service in batch:
+            common = {
+                "service_id": service.id,
+                "service": service.name,
+                "organisation": service.organisation.name,
+                "who_can_use": catchment_rules.describe(service),
+                "service_types": "; ".join(t.name for t in service.terms_in("service-type")),
+                "audiences": "; ".join(t.name for t in service.terms_in("audience")),
+                "referral_routes": "; ".join(t.name for t in service.terms_in("referral-route")),
+                "delivery": "; ".join(t.name for t in service.terms_in("delivery")),
+                "pathways": "; ".join(p.name for p in context.pathways.get(service.id, [])),
+                "phones": "; ".join(
+                    f"{p.number} ({p.description})" if p.description else p.number for p in service.phones
+                ),
+                "email": service.email or "",
+                "website": service.url or "",
+                "last_verified": service.verified_at.date().isoformat() if service.verified_at else "",
+                "last_modified": timestamp(service.last_modified),
+            }
+            if not service.service_at_locations:
+                yield {
+                    **common,
+                    "location": "",
+                    "address": "",
+                    "postcode": "",
+                    "borough": "",
+                    "hours": "",
+                    "hours_note": "",
+                }
+            for sal in service.service_at_locations:
+                loc = sal.location
+                yield {
+                    **common,
+                    "location": loc.name or loc.location_type,
+                    "address": ", ".join(line for line in (loc.address_1, loc.address_2, loc.city) if line),
+                    "postcode": loc.postcode or "",
+                    "borough": loc.borough.name if loc.borough is not None else "",
+                    "hours": hours_wording.csv_hours(sal.schedules),
+                    "hours_note": sal.hours_note or "",
+                }

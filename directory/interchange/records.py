@@ -1,0 +1,98 @@
+"""An import file read into records, and the shapes a record is parsed into.
+
+An import accepts a JSON array of ORUK services, an ORUK `service_list` page or one service. Each
+record is parsed (`parse.py`) into a `Parsed`: what our model holds, plus what it does not (the
+remainder, kept so that an export gives it back), plus every problem that would reject it.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Borough, Catchment, Pathway, TaxonomyTerm
+
+
+class ImportFileError(ValueError):
+    """The file is not something we can import; the message says why."""
+
+
+def read_records(path) -> list:
+    """Read a JSON array of ORUK services, a `service_list` page, or one service."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportFileError(f"Cannot read {path}: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(
+            f"{path} is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+        ) from exc
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict) and isinstance(data.get("contents"), list):
+        return data["contents"]
+    if isinstance(data, dict) and "id" in data and "name" in data:
+        return [data]
+    raise ImportFileError(
+        f"{path} holds neither a JSON array of services nor an ORUK service_list page "
+        "(an object with 'contents')."
+    )
+
+
+@dataclass
+class ParsedLocation:
+    """A location a record names: the columns to set, or only its id."""
+
+    id: str
+    fields: dict  # Location columns to set
+    known: bool  # True when the record only referred to an existing location by id
+
+
+@dataclass
+class ParsedSal:
+    """A service at a location, with its weekly sessions and hours note."""
+
+    id: str
+    location: ParsedLocation
+    description: str
+    hours_note: str = ""
+    schedules: list = field(default_factory=list)  # (id, weekday, opens, closes, note)
+
+
+@dataclass
+class Parsed:
+    """One ORUK service record, read into what our model holds plus what it does not."""
+
+    index: int
+    id: str
+    name: str
+    fields: dict = field(default_factory=dict)
+    organization: dict | None = None  # Organisation columns, or None when only organization_id was given
+    organization_id: str = ""
+    organization_remainder: dict = field(default_factory=dict)
+    term_ids: list = field(default_factory=list)
+    catchment: str = Catchment.OPEN_ACCESS
+    borough_codes: list = field(default_factory=list)
+    phones: list = field(default_factory=list)  # (id, number, description)
+    sals: list = field(default_factory=list)
+    remainder: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+
+class Vocabulary:
+    """Our taxonomy terms and pathways, looked up once per import."""
+
+    def __init__(self):
+        terms = db.session.scalars(select(TaxonomyTerm).options(selectinload(TaxonomyTerm.taxonomy))).all()
+        self.term_ids = {t.id for t in terms}
+        self.by_code = {(t.taxonomy.code, t.code): t.id for t in terms}
+        self.pathway_ids = set(db.session.scalars(select(Pathway.id)))
+        self.pathway_slugs = {slug: pid for pid, slug in db.session.execute(select(Pathway.id, Pathway.slug))}
+        self.boroughs = {b.ons_code: b for b in db.session.scalars(select(Borough))}
+        self.borough_names = {
+            key.lower(): b.ons_code for b in self.boroughs.values() for key in (b.name, b.slug, b.ons_code)
+        }
