@@ -2,8 +2,9 @@
 
 `hours.py` works out whether a place is open and when it next opens; this module only words it:
 the status on cards and service pages, the week on a service page, a line per week for the
-signposting list, and the plain ASCII line of the CSV export. Each wording is its own function
-because each place shows hours differently, and changing one must not change the others.
+signposting list, the plain ASCII line of the CSV export, and a listing snapshot's week as a
+review shows it. Each wording is its own function because each place shows hours differently,
+and changing one must not change the others.
 """
 
 from datetime import datetime, timedelta
@@ -71,4 +72,15 @@ def csv_hours(schedules) -> str:
     for s in sorted(schedules, key=lambda s: (s.weekday, s.opens_at)):
         text = f"{days[s.weekday]} {s.opens_at:%H:%M}-{s.closes_at:%H:%M}"
         parts.append(f"{text} ({s.note})" if s.note else text)
+    return "; ".join(parts)
+
+
+def snapshot_hours(schedules: list[dict]) -> str:
+    """Say a snapshot's sessions as a review shows them: "Monday 09:00–17:00; Friday 22:00–02:00 (note)"."""
+    parts = []
+    for s in sorted(schedules, key=lambda s: (s["weekday"], s["opens_at"])):
+        text = f"{WEEKDAYS[s['weekday']]} {s['opens_at']}–{s['closes_at']}"
+        if s.get("note"):
+            text += f" ({s['note']})"
+        parts.append(text)
     return "; ".join(parts)

@@ -5,10 +5,21 @@ from pathlib import Path
 import click
 
 from ..extensions import db
-from ..interchange.apply import stage_records
+from ..interchange.apply import ImportReport, stage_records
 from ..interchange.csv_export import export_csv
 from ..interchange.export import export_services
 from ..interchange.records import ImportFileError, read_records
+
+
+def import_records(records: list, *, dry_run=False, skip_invalid=False, source="import") -> ImportReport:
+    """Validate and import ORUK services as one transaction: staged, then committed (a dry run rolls back)."""
+    report = stage_records(records, dry_run=dry_run, skip_invalid=skip_invalid, source=source)
+    if report.staged and dry_run:
+        db.session.rollback()
+    elif report.staged:
+        db.session.commit()
+        report.committed = True
+    return report
 
 
 @click.group("hsds")
@@ -40,12 +51,7 @@ def import_command(path, dry_run, skip_invalid):
         records = read_records(path)
     except ImportFileError as exc:
         raise click.ClickException(str(exc)) from None
-    report = stage_records(records, dry_run=dry_run, skip_invalid=skip_invalid, source=Path(path).name)
-    if report.staged and dry_run:
-        db.session.rollback()
-    elif report.staged:
-        db.session.commit()
-        report.committed = True
+    report = import_records(records, dry_run=dry_run, skip_invalid=skip_invalid, source=Path(path).name)
     for rejection in report.rejected:
         click.echo(f"Rejected {rejection}", err=True)
     for warning in report.warnings:

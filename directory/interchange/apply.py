@@ -4,7 +4,7 @@
 rejected one with its reasons; it writes nothing unless every record is good, or only the good ones
 with `skip_invalid`. It is idempotent by id, derives boroughs from postcodes, maps service areas back
 to catchment and records revisions of kind "import" (an import is never a verification). It leaves
-the commit to its caller: the `hsds import` command, or `import_records` for one call that commits.
+the commit to its caller (`commands.hsds.import_records`).
 """
 
 from dataclasses import dataclass, field
@@ -113,16 +113,6 @@ def stage_records(records: list, *, dry_run=False, skip_invalid=False, source="i
     report.staged = True
     return report
 
-
-def import_records(records: list, *, dry_run=False, skip_invalid=False, source="import") -> ImportReport:
-    """Validate and import ORUK services in one call: staged, then committed (a dry run rolls back)."""
-    report = stage_records(records, dry_run=dry_run, skip_invalid=skip_invalid, source=source)
-    if report.staged and dry_run:
-        db.session.rollback()
-    elif report.staged:
-        db.session.commit()
-        report.committed = True
-    return report
 
 
 def _write(records: list[Parsed], source: str):

@@ -5,7 +5,7 @@ import csv
 from sqlalchemy import select
 
 from .. import catchment as catchment_rules
-from .. import hours_wording
+from .. import dimensions, hours_wording
 from ..extensions import db
 from ..models import Service
 from .documents import ExportContext, service_load_options
@@ -21,10 +21,7 @@ CSV_COLUMNS = (
     "postcode",
     "borough",
     "who_can_use",
-    "service_types",
-    "audiences",
-    "referral_routes",
-    "delivery",
+    *(d.field for d in dimensions.TAXONOMIES),  # each vocabulary's term names
     "pathways",
     "phones",
     "email",
@@ -67,10 +64,8 @@ def csv_rows(batch_size: int = 100):
                 "service": service.name,
                 "organisation": service.organisation.name,
                 "who_can_use": catchment_rules.describe(service),
-                "service_types": "; ".join(t.name for t in service.terms_in("service-type")),
-                "audiences": "; ".join(t.name for t in service.terms_in("audience")),
-                "referral_routes": "; ".join(t.name for t in service.terms_in("referral-route")),
-                "delivery": "; ".join(t.name for t in service.terms_in("delivery")),
+                **{d.field: "; ".join(t.name for t in service.terms_in(d.vocabulary))
+                   for d in dimensions.TAXONOMIES},
                 "pathways": "; ".join(p.name for p in context.pathways.get(service.id, [])),
                 "phones": "; ".join(
                     f"{p.number} ({p.description})" if p.description else p.number for p in service.phones

@@ -4,7 +4,7 @@
 snapshots; `diff` says what changed between two. Revisions, moderation and the agency form read these.
 """
 
-from .diff import Change, describe_hours, describe_location, diff, location_title
+from .diff import Change, describe_location, diff, location_title
 from .fields import (
     AT_LOCATION_FIELDS,
     CATCHMENT_BOROUGHS,
@@ -42,7 +42,6 @@ __all__ = [
     "ScheduleSnapshot",
     "Snapshot",
     "apply",
-    "describe_hours",
     "describe_location",
     "diff",
     "location_title",

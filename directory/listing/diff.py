@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from .. import dimensions
 from ..extensions import db
-from ..models import WEEKDAYS, Borough, Catchment, Organisation, TaxonomyTerm
+from ..hours_wording import snapshot_hours
+from ..models import Borough, Catchment, Organisation, TaxonomyTerm
 from .fields import CATCHMENT_BOROUGHS, LOCATION_PARTS, LOCATIONS, PHONES, SERVICE_FIELDS, TERMS, Snapshot
 
 
@@ -66,8 +67,8 @@ def _location_changes(old_locations, new_locations, names) -> list[Change]:
                 continue
             if field.key == "schedules":
                 b, a = (
-                    describe_hours(before.get("schedules") or []),
-                    describe_hours(loc.get("schedules") or []),
+                    snapshot_hours(before.get("schedules") or []),
+                    snapshot_hours(loc.get("schedules") or []),
                 )
             elif field.key == "borough_code":
                 b, a = names.borough_code(before.get(field.key)), names.borough_code(loc.get(field.key))
@@ -99,22 +100,11 @@ def describe_location(loc: dict, names=None) -> str:
         parts.append(names.borough_code(loc["borough_code"]))
     if loc.get("url"):
         parts.append(loc["url"])
-    hours = describe_hours(loc.get("schedules") or [])
+    hours = snapshot_hours(loc.get("schedules") or [])
     if hours:
         parts.append(f"open {hours}")
     if loc.get("hours_note"):
         parts.append(loc["hours_note"])
-    return "; ".join(parts)
-
-
-def describe_hours(schedules: list[dict]) -> str:
-    """Say weekly opening sessions in words: "Monday 09:00–17:00; Friday 22:00–02:00 (walk-in)"."""
-    parts = []
-    for s in sorted(schedules, key=lambda s: (s["weekday"], s["opens_at"])):
-        text = f"{WEEKDAYS[s['weekday']]} {s['opens_at']}–{s['closes_at']}"
-        if s.get("note"):
-            text += f" ({s['note']})"
-        parts.append(text)
     return "; ".join(parts)
 
 

@@ -143,7 +143,7 @@ def admin_summary_rows() -> list[OrganisationSummary]:
     )
     summaries = []
     for organisation in organisations:
-        live = [s for s in organisation.services if s.is_published and s.status != "defunct"]
+        live = [s for s in organisation.services if s.is_visible]
         summaries.append(
             OrganisationSummary(
                 organisation=organisation,

@@ -66,7 +66,7 @@ class _State:
 
 
 def init_app(app):
-    """Attach search to the app: index state, change-log poller on first request, CLI commands."""
+    """Attach search to the app: its index state, and the change-log poller started on first request."""
     state = _State(app)
     app.extensions["search"] = state
 

@@ -5,8 +5,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from directory.commands.hsds import import_records
 from directory.extensions import db
-from directory.interchange.apply import import_records
 from directory.interchange.export import iter_oruk_services
 from directory.interchange.records import read_records
 from directory.models import Revision, Service

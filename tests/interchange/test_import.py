@@ -6,8 +6,8 @@ import uuid
 import pytest
 from sqlalchemy import select
 
+from directory.commands.hsds import import_records
 from directory.extensions import db
-from directory.interchange.apply import import_records
 from directory.interchange.records import ImportFileError, read_records
 from directory.models import Location, Organisation, Revision, Service, ServiceAtLocation
 from tests.interchange.oruk_records import a_service, count
