@@ -49,6 +49,7 @@ def build(copies: int, workdir: Path):
         db.create_all()
         load_reference_data()
         seed_services()
+        db.session.commit()
         originals = db.session.scalars(select(Service)).all()
         for n in range(1, copies):
             for s in originals:

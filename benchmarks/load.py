@@ -167,6 +167,7 @@ def build(app, count: int) -> None:
 
     db.create_all()
     load_reference_data()
+    db.session.commit()
     terms = {(t.taxonomy.code, t.code): t for t in db.session.scalars(select(TaxonomyTerm).join(Taxonomy))}
     boroughs = {b.ons_code: b for b in db.session.scalars(select(Borough))}
     organisations: dict[str, Organisation] = {}

@@ -2,6 +2,9 @@
 
 There is no mail server: a link is shown once to whoever issued it (an admin, or the CLI for the
 first admin) and they pass it on. Only a SHA-256 hash of the token is stored.
+
+The functions here stage changes (with their audit events) and raise AccountError; the view or CLI
+command that calls them commits (STYLE.md 18).
 """
 
 import hashlib
@@ -89,19 +92,16 @@ def record_sign_in(user: User) -> None:
     """Note a successful sign-in."""
     user.last_login_at = utcnow()
     audit.record("sign-in", actor=user, target=user)
-    db.session.commit()
 
 
 def record_failed_sign_in(email: str, address: str) -> None:
     """Note a failed sign-in (the password tried is never stored)."""
     user = find_user(email)
     audit.record("sign-in-failed", target=user, email=normalise_email(email)[:254], address=address or "")
-    db.session.commit()
 
 
 def record_sign_out(user: User) -> None:
     audit.record("sign-out", actor=user, target=user)
-    db.session.commit()
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -110,7 +110,6 @@ def change_password(user: User, current: str, new: str) -> None:
         raise AccountError("Your current password is not right.")
     set_password(user, new)
     audit.record("password-changed", actor=user, target=user)
-    db.session.commit()
 
 
 # --- Links -----------------------------------------------------------------------------------
@@ -168,7 +167,6 @@ def complete_link(token: str, password: str) -> User:
     set_password(user, password)
     invitation.used_at = utcnow()
     audit.record("password-set", actor=user, target=user, purpose=invitation.purpose)
-    db.session.commit()
     return user
 
 
@@ -207,7 +205,6 @@ def invite_editor(email: str, organisation: Organisation, by: User, name: str = 
     db.session.flush()
     token = issue_link(user, "invite" if not user.password_hash else "reset", created_by=by)
     audit.record("invitation-issued", actor=by, target=user, organisation=organisation.name)
-    db.session.commit()
     return user, token
 
 
@@ -217,7 +214,6 @@ def issue_reset(user: User, by: User) -> str:
         raise AccountError("This account is switched off. Switch it back on first.")
     token = issue_link(user, "reset", created_by=by)
     audit.record("reset-link-issued", actor=by, target=user)
-    db.session.commit()
     return token
 
 
@@ -228,7 +224,6 @@ def remove_membership(user: User, organisation: Organisation, by: User) -> None:
         return
     db.session.delete(membership)
     audit.record("membership-removed", actor=by, target=user, organisation=organisation.name)
-    db.session.commit()
 
 
 def set_active(user: User, active: bool, by: User) -> None:
@@ -240,7 +235,6 @@ def set_active(user: User, active: bool, by: User) -> None:
     user.is_active = active
     user.session_version = (user.session_version or 1) + 1
     audit.record("account-enabled" if active else "account-disabled", actor=by, target=user)
-    db.session.commit()
 
 
 def set_admin(user: User, is_admin: bool, by: User) -> None:
@@ -251,7 +245,6 @@ def set_admin(user: User, is_admin: bool, by: User) -> None:
         return
     user.is_admin = is_admin
     audit.record("admin-granted" if is_admin else "admin-removed", actor=by, target=user)
-    db.session.commit()
 
 
 def create_organisation(
@@ -267,5 +260,4 @@ def create_organisation(
     db.session.add(organisation)
     db.session.flush()
     audit.record("organisation-created", actor=by, target=organisation, name=name)
-    db.session.commit()
     return organisation

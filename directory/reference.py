@@ -25,7 +25,10 @@ def taxonomy_term_id(taxonomy_code: str, code: str) -> str:
 
 
 def load_reference_data() -> dict[str, int]:
-    """Create or update the 33 boroughs and the taxonomies; idempotent. Return row counts."""
+    """Create or update the 33 boroughs and the taxonomies; idempotent. Return row counts.
+
+    Stages the rows; the caller commits.
+    """
     for row in geo.boroughs():
         borough = db.session.get(Borough, row["ons_code"]) or Borough(ons_code=row["ons_code"])
         borough.slug = row["slug"]
@@ -56,7 +59,6 @@ def load_reference_data() -> dict[str, int]:
             term.description = term_spec.get("description", "")
             term.position = position
             db.session.add(term)
-    db.session.commit()
     return {
         "boroughs": db.session.query(Borough).count(),
         "taxonomy_terms": db.session.query(TaxonomyTerm).count(),

@@ -64,10 +64,12 @@ def _build(app, seeded):
     with app.app_context():
         db.create_all()
         load_reference_data()
+        db.session.commit()
         if seeded:
             from directory.seed import seed_services
 
             seed_services()
+            db.session.commit()
         db.session.remove()
         db.engine.dispose()
 
@@ -80,10 +82,12 @@ def _empty_postgres(app, seeded):
         from directory.reference import load_reference_data
 
         load_reference_data()
+        db.session.commit()
         if seeded:
             from directory.seed import seed_services
 
             seed_services()
+            db.session.commit()
         db.session.remove()
 
 
@@ -115,6 +119,7 @@ def _seeded_template(_reference_template):
         from directory.seed import seed_services
 
         seed_services()
+        db.session.commit()
         db.session.remove()
         db.engine.dispose()
     return path

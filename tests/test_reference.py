@@ -33,6 +33,7 @@ def test_loading_reference_data_twice_changes_nothing(app):
     before = (db.session.scalar(select(func.count(Borough.ons_code))),
               db.session.scalar(select(func.count(TaxonomyTerm.id))))
     load_reference_data()
+    db.session.commit()
     after = (db.session.scalar(select(func.count(Borough.ons_code))),
              db.session.scalar(select(func.count(TaxonomyTerm.id))))
     assert before == after

@@ -255,6 +255,7 @@ def test_seeding_twice_changes_nothing(seeded_app):
     modified = {s.id: s.last_modified for s in db.session.scalars(select(Service)).all()}
 
     report = seed_services()
+    db.session.commit()
 
     assert report.created == report.updated == 0
     assert report.unchanged == before["service"]
@@ -266,6 +267,7 @@ def test_seeding_twice_changes_nothing(seeded_app):
 
 def test_seed_on_an_empty_database_reports_what_it_created(app):
     report = seed_services()
+    db.session.commit()
     assert report.created >= 60 and report.unchanged == 0
     assert report.pathways_created >= 4
     assert str(report).startswith(f"{report.created} services")
@@ -279,6 +281,7 @@ def test_a_changed_listing_is_updated_with_one_revision(seeded_app, tmp_path):
     listings.write_text(json.dumps(spec), encoding="utf-8")
 
     report = seed_services(listings_path=listings)
+    db.session.commit()
 
     assert report.updated == 1 and report.created == 0
     service = _service("Positive East")
@@ -295,6 +298,7 @@ def test_a_listing_a_person_has_edited_is_left_alone(seeded_app):
         db.session.commit()
 
     report = seed_services()
+    db.session.commit()
 
     assert report.kept == 1
     db.session.expire_all()
@@ -321,6 +325,7 @@ def test_a_closed_row_is_never_seeded_even_if_listed(app, tmp_path):
         spec["pathways"][0]["stages"][0]["services"].append(closed)
 
     seed_services(listings_path=_write(tmp_path, add_closed))
+    db.session.commit()
     assert _service(closed) is None
     assert not db.session.scalar(
         select(func.count()).select_from(Service).where(Service.name == "Looks open")

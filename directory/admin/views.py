@@ -39,6 +39,7 @@ def organisations():
         except accounts.AccountError as exc:
             form.name.errors.append(str(exc))
         else:
+            db.session.commit()
             flash(f"{organisation.name} was created. Now invite its editors.", "success")
             return redirect(url_for("admin.organisation", organisation_id=organisation.id))
     summaries = {s.organisation.id: s for s in moderation.admin_summary_rows()}
@@ -92,6 +93,7 @@ def invite(organisation_id):
     except accounts.AccountError as exc:
         form.email.errors.append(str(exc))
         return _organisation_page(organisation, form, status=400)
+    db.session.commit()
     link = url_for("auth.set_password", token=token, _external=True)
     return _organisation_page(organisation, InviteForm(formdata=None), link=link, invited=user)
 
@@ -104,6 +106,7 @@ def remove_member(organisation_id, user_id):
     user = get_user_or_404(user_id)
     if ButtonForm().validate_on_submit():
         accounts.remove_membership(user, organisation, current_user)
+        db.session.commit()
         flash(f"{user.email} is no longer an editor of {organisation.name}.", "success")
     return redirect(url_for("admin.organisation", organisation_id=organisation.id))
 
@@ -135,6 +138,7 @@ def reset_link(user_id):
     except accounts.AccountError as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin.user", user_id=person.id))
+    db.session.commit()
     link = url_for("auth.set_password", token=token, _external=True)
     return render_template("admin/user.html", person=person, button=ButtonForm(), link=link)
 
@@ -147,6 +151,7 @@ def set_active(user_id):
     if ButtonForm().validate_on_submit():
         try:
             accounts.set_active(person, request.form.get("active") == "1", current_user)
+            db.session.commit()
             flash(
                 f"{person.email} is now {'switched on' if person.is_active else 'switched off'}.", "success"
             )
@@ -163,6 +168,7 @@ def set_admin(user_id):
     if ButtonForm().validate_on_submit():
         try:
             accounts.set_admin(person, request.form.get("admin") == "1", current_user)
+            db.session.commit()
             flash(f"{person.email} {'is now' if person.is_admin else 'is no longer'} an admin.", "success")
         except accounts.AccountError as exc:
             flash(str(exc), "error")

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from .. import accounts
-from ..extensions import limiter
+from ..extensions import db, limiter
 from ..permissions import login_required
 from . import bp
 from .forms import ChangePasswordForm, LoginForm, LogoutForm, SetPasswordForm
@@ -40,10 +40,12 @@ def login():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
             accounts.record_failed_sign_in(form.email.data, request.remote_addr)
+            db.session.commit()  # kept although the answer is an error: the audit log shows failed attempts
             form.password.errors.append("The email address or password is not right.")
         else:
             login_user(user)
             accounts.record_sign_in(user)
+            db.session.commit()
             return redirect(_safe_next(request.args.get("next")) or _home())
     return render_template("auth/login.html", form=form), 200 if not form.errors else 401
 
@@ -54,6 +56,7 @@ def logout():
     """Sign out of this browser."""
     if LogoutForm().validate_on_submit():
         accounts.record_sign_out(current_user)
+        db.session.commit()
         logout_user()
         flash("You have signed out.", "success")
     return redirect(url_for("public.home"))
@@ -77,6 +80,7 @@ def set_password(token):
             logout_user()
             login_user(user)
             accounts.record_sign_in(user)
+            db.session.commit()  # the new password, the used-up link and the sign-in together
             flash("Your password is set and you are signed in.", "success")
             return redirect(_home())
     return render_template("auth/set_password.html", form=form, invitation=invitation)
@@ -94,6 +98,7 @@ def change_password():
             field = form.current if "current" in str(exc) else form.password
             field.errors.append(str(exc))
         else:
+            db.session.commit()
             login_user(current_user._get_current_object())  # this browser stays signed in
             flash("Your password is changed. Any other browsers you used are now signed out.", "success")
             return redirect(_home())

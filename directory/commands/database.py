@@ -15,6 +15,7 @@ def init_db_command():
 
     migrate_database()
     counts = load_reference_data()
+    db.session.commit()
     click.echo(f"Database ready: {counts['boroughs']} boroughs, {counts['taxonomy_terms']} taxonomy terms.")
 
 
@@ -24,6 +25,7 @@ def seed_command():
     from ..seed import seed_services
 
     report = seed_services()
+    db.session.commit()
     click.echo(f"Seeded London services: {report}")
 
 
@@ -36,8 +38,11 @@ def prepare_command():
 
     migrate_database()
     load_reference_data()
+    db.session.commit()
     if not db.session.scalar(select(func.count()).select_from(Service)):
-        click.echo(f"Seeding London services: {seed_services()}")
+        report = seed_services()
+        db.session.commit()
+        click.echo(f"Seeding London services: {report}")
     search.ensure_index()
     tables = len(inspect(db.engine).get_table_names())
     services = db.session.scalar(select(func.count()).select_from(Service))

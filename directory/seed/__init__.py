@@ -24,8 +24,9 @@ __all__ = ["LISTINGS_FILE", "SOURCES_FILE", "SeedReport", "load_sources", "seed_
 def seed_services(listings_path: Path | None = None, sources_path: Path | None = None) -> SeedReport:
     """Create or update the seeded London services, organisations, locations and pathways.
 
-    Raises ValueError when listings.json names a row the CSV does not have, or an unknown taxonomy
-    code, borough or organisation; nothing is written then.
+    Writes (flushes, so the seed revisions are attributed to the seed) but does not commit: the
+    caller commits. Raises ValueError when listings.json names a row the CSV does not have, or an
+    unknown taxonomy code, borough or organisation; the caller must not commit then.
     """
     spec = json.loads(Path(listings_path or LISTINGS_FILE).read_text(encoding="utf-8"))
     sources = load_sources(Path(sources_path or SOURCES_FILE))
@@ -33,21 +34,17 @@ def seed_services(listings_path: Path | None = None, sources_path: Path | None =
     report = SeedReport(skipped_closed=plan.skipped_closed)
 
     with revisions.recording(kind=SEED_KIND, author_label="seed", reason="Seeded from public information"):
-        try:
-            with db.session.no_autoflush:
-                organisations = {
-                    name: write_organisation(name, plan.organisations[name], report)
-                    for name in sorted({s["organisation"] for s in plan.services})
-                }
-                services, locations = {}, {}
-                for entry in plan.services:
-                    services[entry["source_name"]] = write_service(
-                        entry, organisations[entry["organisation"]], plan, report, locations
-                    )
-                for position, pathway in enumerate(plan.pathways):
-                    write_pathway(position, pathway, services, report)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
+        with db.session.no_autoflush:
+            organisations = {
+                name: write_organisation(name, plan.organisations[name], report)
+                for name in sorted({s["organisation"] for s in plan.services})
+            }
+            services, locations = {}, {}
+            for entry in plan.services:
+                services[entry["source_name"]] = write_service(
+                    entry, organisations[entry["organisation"]], plan, report, locations
+                )
+            for position, pathway in enumerate(plan.pathways):
+                write_pathway(position, pathway, services, report)
+        db.session.flush()  # inside `recording`: the revisions this writes are of kind "seed"
     return report

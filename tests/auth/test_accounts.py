@@ -109,18 +109,22 @@ def test_a_link_works_once_stores_only_a_hash_and_expires(app, make):
     org = make.organisation()
     admin = make_user(make, "admin@example.org", is_admin=True)
     user, token = accounts.invite_editor("new@example.org", org, admin)
+    db.session.commit()
     invitation = db.session.scalar(select(Invitation).where(Invitation.user_id == user.id))
     assert token not in invitation.token_hash and len(invitation.token_hash) == 64
     assert accounts.find_link(token) == invitation
 
     second = accounts.issue_reset(user, admin)
+    db.session.commit()
     with pytest.raises(accounts.LinkError, match="already been used or was replaced"):
         accounts.find_link(token)
     accounts.complete_link(second, "ward round biscuit tin")
+    db.session.commit()
     with pytest.raises(accounts.LinkError, match="already been used"):
         accounts.find_link(second)
 
     third = accounts.issue_reset(user, admin)
+    db.session.commit()
     latest = db.session.scalars(select(Invitation).order_by(Invitation.id.desc())).first()
     latest.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
