@@ -60,8 +60,8 @@ def _search_urls(catalogue):
         urls.append(("/search", {"pathway": choice.code}))
         urls.append(("/search", {"pathway": choice.code, "borough": "camden", "service_type": "helpline"}))
     urls.append(("/search", {"q": "chemsex", "service_type": ["sexual-health", "drug-alcohol"],
-                             "audience": "gay-bi-msm", "referral_route": "self-referral", "borough": "lambeth",
-                             "open": "1", "postcode": "SW9 8AA", "miles": "2"}))
+                             "audience": "gay-bi-msm", "referral_route": "self-referral",
+                             "borough": "lambeth", "open": "1", "postcode": "SW9 8AA", "miles": "2"}))
     urls.append(("/search", {"q": "tina", "page": "999"}))
     urls.append(("/search", {"q": "x" * 300}))
     return urls
@@ -210,11 +210,13 @@ def _normalised(body: bytes) -> bytes:
 
 
 def _name(index, path, params) -> str:
-    digest = hashlib.sha1(json.dumps([path, params], sort_keys=True).encode()).hexdigest()[:10]
+    digest = hashlib.sha256(json.dumps([path, params], sort_keys=True).encode()).hexdigest()[:10]
     return f"{index:05d}-{digest}"
 
 
 def snapshot(out: Path) -> int:
+    from werkzeug.datastructures import MultiDict
+
     from config import TestConfig
     from directory import create_app, search
     from directory.extensions import db
@@ -231,7 +233,6 @@ def snapshot(out: Path) -> int:
     )
     from directory.reference import load_reference_data
     from directory.seed import seed_services
-    from werkzeug.datastructures import MultiDict
 
     work = Path(tempfile.mkdtemp(prefix="snapshot-"))
 
@@ -278,7 +279,8 @@ def snapshot(out: Path) -> int:
         (out / name).write_bytes(body)
         manifest.append({"name": name, "method": method, "path": path, "params": params,
                          "status": response.status_code, "type": response.content_type,
-                         "location": response.headers.get("Location"), "sha1": hashlib.sha1(body).hexdigest()})
+                         "location": response.headers.get("Location"),
+                         "digest": hashlib.sha256(body).hexdigest()})
 
     def sign_in(user_id):
         with client.session_transaction() as session:
@@ -298,7 +300,8 @@ def snapshot(out: Path) -> int:
         shown = client.get(path)
         field, change = EDITS[n % len(EDITS)]
         values = _edit(_form_values(shown.get_data(as_text=True), "form.listing-form"), field, change)
-        values = _edit(values, "reason", lambda v: v or "Checked with the clinic.") if field != "reason" else values
+        if field != "reason":
+            values = _edit(values, "reason", lambda v: v or "Checked with the clinic.")
         keep("POST", path, {"edit": field}, client.post(path, data=MultiDict(values)))
     keep("GET", "/agency/", {}, client.get("/agency/"))
     sign_in(admin_id)
@@ -313,7 +316,8 @@ def snapshot(out: Path) -> int:
             path = f"/admin/revisions/{revision_id}/reject"
             keep("POST", path, {}, client.post(path, data={"reason": "Please add the phone number."}))
     with app.app_context():
-        revision_ids = sorted(db.session.scalars(db.select(Revision.id).where(Revision.id > seeded_revisions)))
+        revision_ids = sorted(db.session.scalars(
+            db.select(Revision.id).where(Revision.id > seeded_revisions)))
     for path, params in _signed_in_urls(editable + service_ids, org_ids, revision_ids):
         keep("GET", path, params, client.get(path, query_string=params))
     sign_in(None)
@@ -335,7 +339,7 @@ def snapshot(out: Path) -> int:
                 manifest.append({"name": name, "method": "CLI", "path": " ".join(command),
                                  "params": {"file": file.name},
                                  "status": result.exit_code, "type": "", "location": None,
-                                 "sha1": hashlib.sha1(body).hexdigest()})
+                                 "digest": hashlib.sha256(body).hexdigest()})
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1))
     statuses = {}
     for entry in manifest:
@@ -350,7 +354,7 @@ def compare(before: Path, after: Path) -> int:
                 for e in json.loads((folder / "manifest.json").read_text())}
 
     def seen(e):
-        return e["sha1"], e["status"], e["type"], e["location"]
+        return e["digest"], e["status"], e["type"], e["location"]
 
     old, new = load(before), load(after)
     differ = [key for key in old if key in new and seen(old[key]) != seen(new[key])]
@@ -359,14 +363,16 @@ def compare(before: Path, after: Path) -> int:
         print(f"differs: {' '.join(key[1:])}  ({old[key]['name']})")
     for key in missing[:20]:
         print(f"only in one run: {key}")
-    print(f"{len(old)} responses before, {len(new)} after: {len(differ)} differ, {len(missing)} in only one run")
+    print(f"{len(old)} responses before, {len(new)} after: {len(differ)} differ, "
+          f"{len(missing)} in only one run")
     return 1 if differ or missing else 0
 
 
 def main() -> int:
     if os.environ.get("PYTHONHASHSEED") != "0":
         # The seed walks sets of names: a fixed hash seed gives the same revision numbers every run.
-        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
+        environment = {**os.environ, "PYTHONHASHSEED": "0"}
+        os.execve(sys.executable, [sys.executable, *sys.argv], environment)  # noqa: S606  (this script again)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="+", type=Path)
     parser.add_argument("--compare", action="store_true", help="compare two folders written earlier")
