@@ -71,6 +71,9 @@ class Config:
     # Each process adds up its counts of searches that found little and writes them this often.
     UNMET_NEED_FLUSH_SECONDS = float(os.environ.get("UNMET_NEED_FLUSH_SECONDS", "10"))
     RESULTS_PER_PAGE = 20
+    # Cards from pre-rendered frames and links from per-page patterns (public/card_rendering.py);
+    # off renders every card through its macros and every link through url_for, to the same bytes.
+    CARD_FRAMES = _bool("CARD_FRAMES", True)
     TIMEZONE = "Europe/London"
     # Tests and demos may pin "now" (ISO 8601) so that open-now answers are reproducible.
     DIRECTORY_NOW = os.environ.get("DIRECTORY_NOW")

@@ -14,7 +14,7 @@ import logging
 
 from . import search
 from .extensions import db
-from .public import cards
+from .public import card_rendering
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,8 @@ def warm(app) -> None:
             # One search with no words, no filters and no page size counts every facet, reading every
             # segment, and reads every listing.
             listings = [hit.listing for hit in search.search(search.SearchRequest(per_page=None)).hits]
-            cards.warm(app.jinja_env.get_template("public/_macros.html").module, search.catalogue(), listings)
+            card_rendering.warm(app.jinja_env.get_template("public/_macros.html").module, search.catalogue(),
+                                listings, frames=app.config["CARD_FRAMES"])
             search.prepare_snippets(listings)
         except Exception:  # noqa: BLE001  (the workers start cold and report the problem themselves)
             log.warning("warming the search index, cards and snippets before forking failed", exc_info=True)

@@ -1,0 +1,250 @@
+"""Card rendering: a listed service's card and links, made cheap, and every cache pages rely on.
+
+A results page shows twenty cards (the `card_layout` macro, templates/public/_macros.html), and
+rendering the macro for each cost more than the search itself, although most of a card changes
+only when its listing does. So a card's markup is rendered once with stand-ins where the per-page
+values go (the links that carry the signposting list, snippet, distance, opening status): its
+frame, which later pages fill in. Its two links cost more than the rest of the card too, so each
+page builds each once with a stand-in id and puts every service's id in its place.
+
+Both are speed tricks only: with the `CARD_FRAMES` setting off, every card renders through its
+macros and every link through url_for, and a test checks that both ways give the same bytes.
+
+`CACHES` lists every cache that keeps a results page cheap, with its limit; each stays in the
+module that owns what it speeds up.
+"""
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from flask import current_app, url_for
+from markupsafe import Markup, escape
+
+from .. import signposting
+from ..search import Catalogue, bitsets, engine, store, text
+from . import cards
+
+# The nil UUID: a well-formed service id that no service has (ids are random UUIDs).
+_ID_STAND_IN = "00000000-0000-0000-0000-000000000000"
+
+
+class Page:
+    """One page's cards and card links: its signposting list, its "back" link and its macros."""
+
+    __slots__ = ("ids", "_here", "_frames", "_render", "_add", "_service", "_macros")
+
+    def __init__(self, ids: list[str], here: Callable[[], str], frames: bool = True):
+        self.ids = ids
+        self._here = here  # this page's address without the list, worked out only if a link needs it
+        self._frames = frames
+        self._render = render if frames else render_whole
+        self._add = self._service = self._macros = None  # worked out once per page, on first use
+
+    def add_url(self, service_id: str) -> str:
+        """Return the link that adds a service to this page's signposting list."""
+        ids = self.ids
+        # The pattern holds only for an id appended in the stand-in's place: not one listed already, nor
+        # when the list is full or holds the stand-in itself.
+        if not self._frames or service_id in ids or _ID_STAND_IN in ids or len(ids) >= signposting.MAX_ITEMS:
+            return url_for("public.signposting_list", s=signposting.with_added(ids, service_id),
+                           back=self._here())
+        pattern = self._add
+        if pattern is None:
+            pattern = self._add = url_for("public.signposting_list", s=[*ids, _ID_STAND_IN],
+                                          back=self._here())
+        return pattern.replace("s=" + _ID_STAND_IN, "s=" + service_id, 1)
+
+    def service_url(self, service_id: str) -> str:
+        """Return the link to a service's page that keeps this page's signposting list."""
+        if not self._frames:
+            return url_for("public.service", service_id=service_id, s=self.ids)
+        pattern = self._service
+        if pattern is None:
+            pattern = self._service = url_for("public.service", service_id=_ID_STAND_IN, s=self.ids)
+        return pattern.replace(_ID_STAND_IN, service_id, 1)
+
+    def card(self, service: cards.Card, moment, snippet=None, distance=None, why=None,
+             id_prefix="") -> Markup:
+        """Return one service's card in a list: `why` says why a resident may use it, `snippet` and
+        `distance` come from a search."""
+        macros = self._macros
+        if macros is None:
+            macros = self._macros = current_app.jinja_env.get_template("public/_macros.html").module
+        return self._render(
+            macros, service, id_prefix=id_prefix,
+            service_href=self.service_url(service.id), add_href=self.add_url(service.id),
+            snippet=snippet, distance=distance, why="; ".join(why) if why else None,
+            status=status_badge(service.status(moment)),
+        )
+
+
+_OPEN_BADGE = Markup('<span class="status status-open">')
+_CLOSED_BADGE = Markup('<span class="status status-closed">')
+_BADGE_END = Markup("</span>")
+
+
+@lru_cache(maxsize=1024)
+def status_badge(status: str) -> Markup:
+    """Show an opening status ("Open now, until 17:00") as a badge; a function, not a macro, and
+    remembered, as a results page shows twenty of them and there are few different statuses."""
+    if not status:
+        return Markup('<span class="status status-unknown">Opening times not listed</span>')
+    opening = _OPEN_BADGE if status.startswith("Open") else _CLOSED_BADGE
+    return opening + escape(status) + _BADGE_END
+
+
+def render(macros, card: cards.Card, heading_level: int = 3, id_prefix: str = "", *, service_href: str,
+           add_href: str, status: str, snippet=None, distance=None, why=None) -> Markup:
+    """Return the card's markup from `macros` (the public/_macros.html module) and its frames:
+    `card_layout` with the per-page values, the optional ones (snippet, distance, why) through their
+    own macros."""
+    snippet_part = _filled(macros.card_snippet, (), ("snippet",), (snippet,)) if snippet else ""
+    where_part = (_filled(macros.card_distance, (), ("distance",), (distance,)) if distance else "") + (
+        _filled(macros.card_why, (), ("why",), (why,)) if why else "")
+    return _filled(macros.card_layout, _card(card, heading_level, id_prefix), _PER_PAGE,
+                   (service_href, snippet_part, where_part, status, add_href))
+
+
+def render_whole(macros, card: cards.Card, heading_level: int = 3, id_prefix: str = "", *, service_href: str,
+                 add_href: str, status: str, snippet=None, distance=None, why=None) -> Markup:
+    """Return what `render` returns, rendering every macro in full (the `CARD_FRAMES` setting off)."""
+    snippet_part = macros.card_snippet(snippet) if snippet else ""
+    where_part = (macros.card_distance(distance) if distance else "") + (macros.card_why(why) if why else "")
+    return macros.card_layout(service=card, heading_level=heading_level, id_prefix=id_prefix,
+                              service_href=service_href, snippet_part=snippet_part, where_part=where_part,
+                              status=status, add_href=add_href)
+
+
+def warm(macros, names: Catalogue, listings, frames: bool = True) -> None:
+    """Make each listing's card, and its frame as results pages show it (a server, before it forks)."""
+    for listing in listings:
+        card = cards.of_listing(listing, names)
+        if frames:
+            _frame(macros.card_layout, _card(card, 3, ""), _PER_PAGE)
+
+
+# What `card_layout` takes per page, in the order its markup uses them.
+_PER_PAGE = ("service_href", "snippet_part", "where_part", "status", "add_href")
+
+
+def _card(card: cards.Card, heading_level: int, id_prefix: str) -> tuple:
+    return ("service", card), ("heading_level", heading_level), ("id_prefix", id_prefix)
+
+
+# Stand-ins for the per-page values: text no listing holds (a card whose text does hold one is
+# rendered whole instead, see `_frame`).
+_STAND_INS = tuple(Markup(f"\x00{n}\x00") for n in range(len(_PER_PAGE)))  # noqa: S704  (no user text)
+_STAND_IN = re.compile("\x00([0-9])\x00")
+
+
+def _filled(macro, fixed: tuple, names: tuple[str, ...], values: tuple) -> Markup:
+    """Return `macro` called with the `fixed` (name, value) pairs and `names` set to `values`, from
+    its frame when it has one."""
+    frame = _frame(macro, fixed, names)
+    if frame is None:
+        return macro(**dict(fixed), **dict(zip(names, values, strict=True)))
+    out = [frame[0]]
+    # Escaped as {{ value }} in the macro escapes them.
+    for value, piece in zip(values, frame[1:], strict=True):
+        out.append(escape(value))
+        out.append(piece)
+    return Markup("".join(out))  # noqa: S704  (the macro's own output and escaped values)
+
+
+@lru_cache(maxsize=16384)
+def _frame(macro, fixed: tuple, names: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Return the macro's markup with `fixed` arguments, split where each of `names` goes (once each,
+    in that order); None if it does not come out so (the fixed arguments' text holds a stand-in)."""
+    markup = str(macro(**dict(fixed), **dict(zip(names, _STAND_INS, strict=False))))
+    parts = _STAND_IN.split(markup)
+    if parts[1::2] != [str(n) for n in range(len(names))]:
+        return None
+    return tuple(parts[0::2])
+
+
+# --- every cache, with its limit ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cache:
+    """One cache: its name, the module that owns it, how many entries it keeps, and per what."""
+
+    name: str
+    owner: str
+    limit: int | None  # None: no count of its own, one entry for each of what `per` names
+    per: str  # "process", or what each copy belongs to ("index segment", "index generation", "app")
+    size: Callable[[], int]  # entries held now (summed over the copies)
+    clear: Callable[[], None]  # empties it: it only costs time to make its entries again
+
+
+def _lru(function, per: str = "process", limit: int | None = None) -> Cache:
+    return Cache(function.__qualname__, function.__module__, limit or function.cache_parameters()["maxsize"],
+                 per, lambda: function.cache_info().currsize, function.cache_clear)
+
+
+def _search_state():
+    return current_app.extensions["search"]
+
+
+def _per_segment(attribute: str, limit: int | None, per: str = "index segment") -> Cache:
+    # Each SegmentData keeps its own; the app's index holds the live segments' data (store.py).
+    def copies():
+        return [getattr(data, attribute) for data in _search_state().index._segments.values()]
+
+    def clear():
+        for found in copies():
+            found.clear()
+
+    return Cache(f"SegmentData.{attribute}", bitsets.__name__, limit, per,
+                 lambda: sum(len(found) for found in copies()), clear)
+
+
+def _view_memo() -> dict:
+    view = _search_state().index._view
+    return view._memo if view is not None else {}
+
+
+def _catalogue_size() -> int:
+    return 0 if _search_state().catalogue.loaded_at == -math.inf else 1
+
+
+# The limits bitsets.py writes inline are repeated here (only LISTINGS_PER_SEGMENT is named there).
+CACHES: tuple[Cache, ...] = (
+    # First, as clearing reads the reference data again at once, which fills the word caches below.
+    Cache("Catalogue", Catalogue.__module__, 1, "app (read again once a minute old)", _catalogue_size,
+          lambda: _search_state().catalogue.fresh(max_age=0)),
+    _lru(_frame),
+    _lru(status_badge),
+    _lru(cards._status),
+    Cache("_of_listing", cards.__name__, cards._OF_LISTING_LIMIT, "process",
+          lambda: len(cards._of_listing), cards._of_listing.clear),
+    _lru(engine._open_at),
+    _lru(engine._snippet),
+    _lru(text.stem),
+    _lru(text._analyse),
+    _lru(text.vocabulary, limit=1),  # a function of nothing: one entry
+    _per_segment("_listings", bitsets.LISTINGS_PER_SEGMENT),
+    _per_segment("_postings", 4096),
+    _per_segment("_derived", 512),
+    _per_segment("_weights", 512),
+    _per_segment("_open_at", 4),
+    _per_segment("_values", None, "index segment (one per keyword field listed)"),
+    Cache("View._memo", bitsets.__name__, 2048, "index generation", lambda: len(_view_memo()),
+          lambda: _view_memo().clear()),
+    Cache("SearchIndex._segments", store.__name__, None, "live index segment of the app's index",
+          lambda: len(_search_state().index._segments), lambda: _search_state().index._segments.clear()),
+)
+
+
+def cache_sizes() -> dict[str, int]:
+    """Return how many entries each cache holds now (per-app ones need the app's context)."""
+    return {f"{c.owner}.{c.name}": c.size() for c in CACHES}
+
+
+def clear_caches() -> None:
+    """Empty every cache (pages stay the same, only slower until the caches fill again)."""
+    for found in CACHES:
+        found.clear()
