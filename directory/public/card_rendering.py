@@ -211,7 +211,6 @@ def _catalogue_size() -> int:
     return 0 if _search_state().catalogue.loaded_at == -math.inf else 1
 
 
-# The limits bitsets.py writes inline are repeated here (only LISTINGS_PER_SEGMENT is named there).
 CACHES: tuple[Cache, ...] = (
     # First, as clearing reads the reference data again at once, which fills the word caches below.
     Cache("Catalogue", Catalogue.__module__, 1, "app (read again once a minute old)", _catalogue_size,
@@ -227,13 +226,13 @@ CACHES: tuple[Cache, ...] = (
     _lru(text._analyse),
     _lru(text.vocabulary, limit=1),  # a function of nothing: one entry
     _per_segment("_listings", bitsets.LISTINGS_PER_SEGMENT),
-    _per_segment("_postings", 4096),
-    _per_segment("_derived", 512),
-    _per_segment("_weights", 512),
-    _per_segment("_open_at", 4),
+    _per_segment("_postings", bitsets.POSTINGS_PER_SEGMENT),
+    _per_segment("_derived", bitsets.DERIVED_PER_SEGMENT),
+    _per_segment("_weights", bitsets.WEIGHTS_PER_SEGMENT),
+    _per_segment("_open_at", bitsets.OPEN_AT_PER_SEGMENT),
     _per_segment("_values", None, "index segment (one per keyword field listed)"),
-    Cache("View._memo", bitsets.__name__, 2048, "index generation", lambda: len(_view_memo()),
-          lambda: _view_memo().clear()),
+    Cache("View._memo", bitsets.__name__, bitsets.MEMO_PER_VIEW, "index generation",
+          lambda: len(_view_memo()), lambda: _view_memo().clear()),
     Cache("SearchIndex._segments", store.__name__, None, "live index segment of the app's index",
           lambda: len(_search_state().index._segments), lambda: _search_state().index._segments.clear()),
 )

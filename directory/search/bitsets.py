@@ -19,6 +19,14 @@ EARTH_RADIUS_M = 6_371_008.8
 # Decoded listings kept per segment: about 4 KB each, so up to 64 MB per process for the largest
 # directories; reading one again from its segment costs more than the rest of its card.
 LISTINGS_PER_SEGMENT = 16384
+# The other per-segment caches: a term's document set, ranking's per-term parts, a term's weights,
+# and "open at" sets (a minute's answer is asked for again all that minute, by every search).
+POSTINGS_PER_SEGMENT = 4096
+DERIVED_PER_SEGMENT = 512
+WEIGHTS_PER_SEGMENT = 512
+OPEN_AT_PER_SEGMENT = 4
+# Combined sets (any-of, values, lengths) one index generation remembers.
+MEMO_PER_VIEW = 2048
 
 
 def from_ids(ids, size: int) -> int:
@@ -90,7 +98,7 @@ class SegmentData:
             open_now[docs[(starts <= minute) & (minute < ends)]] = True
             packed = np.packbits(open_now, bitorder="little").tobytes()
             # A few minutes are enough: every search in a minute asks about the same one.
-            bits = _remember(self._open_at, minute, int.from_bytes(packed, "little"), 4)
+            bits = _remember(self._open_at, minute, int.from_bytes(packed, "little"), OPEN_AT_PER_SEGMENT)
         return bits
 
     def values(self, reader, field: str) -> frozenset[str]:
@@ -104,7 +112,7 @@ class SegmentData:
         """Return `build(*args)`, computed once per key for this segment (for values only it determines)."""
         found = self._derived.get(key)
         if found is None:
-            found = _remember(self._derived, key, build(*args), 512)
+            found = _remember(self._derived, key, build(*args), DERIVED_PER_SEGMENT)
         return found
 
     def weights(self, reader, field: str, term: str) -> dict[int, float]:
@@ -113,7 +121,7 @@ class SegmentData:
         found = self._weights.get(key)
         if found is None:
             found = dict(reader.postings(field, term).items_as("weight")) if (field, term) in reader else {}
-            _remember(self._weights, key, found, 512)
+            _remember(self._weights, key, found, WEIGHTS_PER_SEGMENT)
         return found
 
     def listing(self, reader, local: int) -> Listing | None:
@@ -134,7 +142,7 @@ class SegmentData:
                 bits = from_ids(reader.postings(field, term).all_ids(), self.size)
             else:
                 bits = 0
-            _remember(self._postings, key, bits, 4096)
+            _remember(self._postings, key, bits, POSTINGS_PER_SEGMENT)
         return bits
 
 
@@ -166,7 +174,7 @@ class View:
         self._point_arrays = None
         self._points = None
 
-    def _remember(self, key, value, limit=2048):
+    def _remember(self, key, value, limit=MEMO_PER_VIEW):
         self._memo[key] = value
         if len(self._memo) > limit:
             self._memo.popitem(last=False)
