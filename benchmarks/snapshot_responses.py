@@ -138,35 +138,6 @@ def _signed_in_urls(service_ids, org_ids, revision_ids):
     return urls
 
 
-def _form_values(html: str, selector: str) -> list[tuple[str, str]]:
-    """Return what a browser would send for the form as shown."""
-    from bs4 import BeautifulSoup
-
-    form = BeautifulSoup(html, "html.parser").select_one(selector)
-    values = []
-    for element in form.select("input, select, textarea"):
-        name = element.get("name")
-        if not name or element.has_attr("disabled"):
-            continue
-        if element.name == "textarea":
-            values.append((name, element.text.lstrip("\n")))
-        elif element.name == "select":
-            options = element.select("option")
-            chosen = [o for o in options if o.has_attr("selected")] or options[:1]
-            if chosen:
-                values.append((name, chosen[0].get("value", chosen[0].text)))
-        else:
-            kind = (element.get("type") or "text").lower()
-            if kind in ("submit", "button", "image", "reset"):
-                continue
-            if kind in ("checkbox", "radio"):
-                if element.has_attr("checked"):
-                    values.append((name, element.get("value", "on")))
-            else:
-                values.append((name, element.get("value", "")))
-    return values
-
-
 # Edits an agency editor proposes through the real form: (field, how to change its value).
 EDITS = [
     ("description", lambda v: v + " Now also on Saturdays."),
@@ -233,6 +204,7 @@ def snapshot(out: Path) -> int:
     )
     from directory.reference import load_reference_data
     from directory.seed import seed_services
+    from tests.accounts_helpers import form_values  # what a browser sends for a form, as the tests read it
 
     work = Path(tempfile.mkdtemp(prefix="snapshot-"))
 
@@ -299,7 +271,7 @@ def snapshot(out: Path) -> int:
         path = f"/agency/services/{service_id}/edit"
         shown = client.get(path)
         field, change = EDITS[n % len(EDITS)]
-        values = _edit(_form_values(shown.get_data(as_text=True), "form.listing-form"), field, change)
+        values = _edit(list(form_values(shown).items(multi=True)), field, change)
         if field != "reason":
             values = _edit(values, "reason", lambda v: v or "Checked with the clinic.")
         keep("POST", path, {"edit": field}, client.post(path, data=MultiDict(values)))
