@@ -74,6 +74,11 @@ class Filter:
         raise NotImplementedError
 
 
+def _value_counts(view, base: int, key: str) -> dict[str, int]:
+    """Return how many of `base` hold each value of an index keyword field."""
+    return {v: (base & view.term(key, v)).bit_count() for v in view.values(key)}
+
+
 class Text(Filter):
     """The search words: their documents are worked out with the query (see `engine._text_bits`)."""
 
@@ -147,7 +152,7 @@ class Vocabulary(Filter):
         return view.any_of(self.key, value)
 
     def facet(self, view, base, catalogue, now):
-        return {v: (base & view.term(self.key, v)).bit_count() for v in view.values(self.key)}
+        return _value_counts(view, base, self.key)
 
 
 class OnPathway(Filter):
@@ -170,7 +175,7 @@ class OnPathway(Filter):
         return view.term(self.key, value)
 
     def facet(self, view, base, catalogue, now):
-        return {v: (base & view.term(self.key, v)).bit_count() for v in view.values(self.key)}
+        return _value_counts(view, base, self.key)
 
 
 class OpenNow(Filter):
