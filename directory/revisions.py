@@ -27,10 +27,6 @@ from .models import (
 from .models.base import new_id, utcnow
 from .validation import ListingError, check_listing
 
-# Taking and applying a snapshot live with the listing; importers and the seed reach them here too.
-snapshot = listing.take
-apply_snapshot = listing.apply
-
 _CONTEXT_KEY = "revision_context"
 _APPLYING_KEY = "applying_revision"
 
@@ -175,7 +171,7 @@ def _record_revisions(session: Session, flush_context, instances):
             problems = check_listing(service)
             if problems:
                 raise ListingError(" ".join(problems))
-            data = snapshot(service)
+            data = listing.take(service)
             last = latest_published(service.id, session) if service not in session.new else None
             if last is not None and last.snapshot == data:
                 if _verification_changed(service):

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from werkzeug.datastructures import MultiDict
 from werkzeug.security import generate_password_hash
 
-from directory import moderation, revisions
+from directory import listing, moderation, revisions
 from directory.extensions import db, limiter
 from directory.models import ProblemReport, Revision, RevisionStatus
 
@@ -114,7 +114,7 @@ def world(app, make):
         number=revisions.next_number(service_a.id),
         kind="edit",
         status=RevisionStatus.PENDING,
-        snapshot={**revisions.snapshot(service_a), "name": "A's clinic (renamed)"},
+        snapshot={**listing.take(service_a), "name": "A's clinic (renamed)"},
         base_version=service_a.version,
         author_id=editor_a.id,
         author_label=editor_a.email,
@@ -137,7 +137,7 @@ def world(app, make):
 
 def propose_edit(service, author, **changes):
     """Propose a change to a listing as its editor would, from the listing as it is now."""
-    data = {**revisions.snapshot(service), **changes}
+    data = {**listing.take(service), **changes}
     return moderation.propose_change(
         service,
         data,

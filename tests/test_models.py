@@ -2,7 +2,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from directory import revisions
+from directory import listing, revisions
 from directory.extensions import db
 from directory.models import Catchment, IndexChange, Revision, Service
 from directory.validation import ListingError, check_listing
@@ -88,11 +88,11 @@ def test_restoring_a_snapshot_brings_back_the_old_listing(app, make):
     db.session.commit()
     version_before, revisions_before = service.version, len(revisions.history(service))
     with revisions.recording(kind="restore", author_label="admin", reason="restore 1"):
-        revisions.apply_snapshot(service, old)
+        listing.apply(service, old)
         db.session.commit()
     # One restore is one revision and one version step, never a half-applied listing in between.
     assert len(revisions.history(service)) == revisions_before + 1
     assert service.version == version_before + 1
     assert service.name == "Old name"
-    assert revisions.snapshot(service) == old
+    assert listing.take(service) == old
     assert revisions.history(service)[0].kind == "restore"

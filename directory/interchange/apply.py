@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import revisions
+from .. import listing, revisions
 from ..extensions import db
 from ..models import (
     Borough,
@@ -126,7 +126,7 @@ def _write(records: list[Parsed], source: str):
                     if problem:
                         return None, (p, problem)
                     existing = db.session.get(Service, p.id)
-                    before = revisions.snapshot(existing) if existing is not None else None
+                    before = listing.take(existing) if existing is not None else None
                     orgs_created += _apply(p, existing)
                 db.session.flush()
             except (ListingError, ValueError, SQLAlchemyError) as exc:
@@ -134,7 +134,7 @@ def _write(records: list[Parsed], source: str):
             service = db.session.get(Service, p.id)
             if before is None:
                 created += 1
-            elif revisions.snapshot(service) == before:
+            elif listing.take(service) == before:
                 unchanged += 1
             else:
                 updated += 1

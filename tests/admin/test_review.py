@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from directory import moderation, revisions
+from directory import listing, moderation, revisions
 from directory.extensions import db
 from directory.models import AuditEvent, ProblemReport, Revision, RevisionStatus
 from directory.models.base import utcnow
@@ -69,7 +69,7 @@ def test_the_queue_groups_by_service_oldest_first(app, make, world):
 
 def test_the_admin_diff_uses_readable_labels(app, world):
     client = signed_in(app.test_client(), world.admin)
-    data = {**revisions.snapshot(world.service_a), "catchment": "boroughs", "catchment_boroughs": ["lambeth"]}
+    data = {**listing.take(world.service_a), "catchment": "boroughs", "catchment_boroughs": ["lambeth"]}
     data["terms"] = {**data["terms"], "audience": ["gay-bi-msm", "lgbtq"]}
     revision = _propose(world.service_a, world.editor_a, **data)
     rows = {

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from directory import revisions
+from directory import listing, revisions
 from directory.extensions import db
 from directory.models import Revision, RevisionStatus, Service
 from tests.accounts_helpers import error_for, form_values, page, sign_in, signed_in
@@ -185,7 +185,7 @@ def test_a_second_editor_saving_over_a_newer_version_is_refused_with_the_changes
     # Meanwhile an admin publishes a change to the same listing.
     from directory import moderation
 
-    data = {**revisions.snapshot(world.service_a), "description": "Now with a Friday clinic"}
+    data = {**listing.take(world.service_a), "description": "Now with a Friday clinic"}
     proposal = moderation.propose_change(
         world.service_a, data, world.admin, base_version=world.service_a.version
     )

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from directory import moderation, revisions
+from directory import listing, moderation
 from directory.extensions import db
 from directory.models import ProblemReport, RevisionStatus
 from directory.models.base import utcnow
@@ -23,7 +23,7 @@ def test_putting_the_listing_back_as_it_was_withdraws_the_pending_change(app, wo
     with pytest.raises(moderation.NothingChanged):
         moderation.propose_change(
             world.service_a,
-            revisions.snapshot(world.service_a),
+            listing.take(world.service_a),
             world.editor_a,
             base_version=world.service_a.version,
             base_pending_id=world.pending.id,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, text
 
-from directory import revisions, search
+from directory import listing, revisions, search
 from directory.backup import tables
 from directory.extensions import db
 from directory.models import (
@@ -56,7 +56,7 @@ def lived_in(seeded_app):
     with revisions.recording(kind="edit", author=editor, reason="New evening clinic"):
         service.description += " Evening clinic on Thursdays."
         db.session.commit()
-    pending = revisions.snapshot(service)
+    pending = listing.take(service)
     pending["alert"] = "Closed on bank holidays"
     db.session.add(Revision(service_id=service.id, number=revisions.next_number(service.id), kind="proposal",
                             status=RevisionStatus.PENDING, snapshot=pending, base_version=service.version,
