@@ -121,6 +121,18 @@ def propose_change(
         raise NothingChanged("That is the listing as it is published now, so there is nothing to review.")
     if superseded and superseded[-1].snapshot == data:
         raise NothingChanged("That is the change already waiting for review.")
+    revision = _pending_revision(service, data, author, reason, kind)
+    for old in superseded:
+        _withdraw(old, author, "Replaced by a newer proposal.")
+    db.session.flush()
+    audit.record("revision-proposed", actor=author, target=revision, service=service.name, kind=kind)
+    return revision
+
+
+def _pending_revision(
+    service: Service, data: listing.Snapshot, author: User, reason: str, kind: str
+) -> Revision:
+    """Stage a proposal of `data`, based on the listing's current version, for an admin to review."""
     revision = Revision(
         service_id=service.id,
         number=revisions.next_number(service.id),
@@ -133,10 +145,6 @@ def propose_change(
         reason=(reason or "").strip(),
     )
     db.session.add(revision)
-    for old in superseded:
-        _withdraw(old, author, "Replaced by a newer proposal.")
-    db.session.flush()
-    audit.record("revision-proposed", actor=author, target=revision, service=service.name, kind=kind)
     return revision
 
 
@@ -167,18 +175,7 @@ def request_closure(
         raise StaleEdit(listing.diff(snapshot_at_version(service, base_version), listing.take(service)))
     data = {**listing.take(service), "status": status}
     pending_edit = latest_pending_edit(service)
-    revision = Revision(
-        service_id=service.id,
-        number=revisions.next_number(service.id),
-        kind="closure",
-        status=RevisionStatus.PENDING,
-        snapshot=data,
-        base_version=service.version,
-        author_id=author.id,
-        author_label=author.email,
-        reason=reason.strip(),
-    )
-    db.session.add(revision)
+    revision = _pending_revision(service, data, author, reason, "closure")
     if pending_edit is not None:
         _withdraw(pending_edit, author, "Withdrawn: the service is closing.")
     db.session.flush()
