@@ -1,13 +1,13 @@
 """Admin forms: organisations, invitations, review decisions."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..agency.listing_forms import check_web_address
+from ..forms import DirectoryForm
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(DirectoryForm):
     name = StringField(
         "Name of the organisation",
         validators=[DataRequired("Enter the organisation's name."), Length(max=200)],
@@ -24,7 +24,7 @@ class OrganisationForm(FlaskForm):
     submit = SubmitField("Create organisation")
 
 
-class InviteForm(FlaskForm):
+class InviteForm(DirectoryForm):
     email = EmailField(
         "Editor's email address",
         validators=[
@@ -37,14 +37,14 @@ class InviteForm(FlaskForm):
     submit = SubmitField("Create invitation link")
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(DirectoryForm):
     note = TextAreaField(
         "Note for the agency (optional)", validators=[Length(max=2000)], render_kw={"rows": 2}
     )
     submit = SubmitField("Approve and publish")
 
 
-class RejectForm(FlaskForm):
+class RejectForm(DirectoryForm):
     reason = TextAreaField(
         "Why is it rejected? The agency sees this.",
         render_kw={"rows": 3},
@@ -53,19 +53,19 @@ class RejectForm(FlaskForm):
     submit = SubmitField("Reject")
 
 
-class RestoreForm(FlaskForm):
+class RestoreForm(DirectoryForm):
     reason = TextAreaField(
         "Why restore this version? (optional)", render_kw={"rows": 2}, validators=[Length(max=2000)]
     )
     submit = SubmitField("Restore this version")
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(DirectoryForm):
     note = TextAreaField("What was done (optional)", render_kw={"rows": 2}, validators=[Length(max=2000)])
     submit = SubmitField("Mark resolved")
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(DirectoryForm):
     """A single button that only needs CSRF protection."""
 
     submit = SubmitField("Confirm")

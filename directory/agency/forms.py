@@ -5,7 +5,6 @@ as `listing.SERVICE_FIELDS` says; its location and phone rows are in `listing_fo
 """
 
 from flask import request
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     FieldList,
@@ -33,6 +32,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import dimensions, listing, reference
 from ..extensions import db
+from ..forms import DirectoryForm
 from ..listing.fields import KEPT, NUMBER, OPTIONAL, TEXT
 from ..models import Borough, Catchment
 from ..moderation import CLOSURE_STATUSES
@@ -65,7 +65,7 @@ def _ticks(dimension: dimensions.Dimension) -> MultiCheckboxField:
     return MultiCheckboxField(dimension.agency_label, choices=_term_choices(dimension.vocabulary))
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(DirectoryForm):
     """A whole service listing, as an agency proposes it."""
 
     # The version the editor started from: a save based on an older one is refused.
@@ -253,7 +253,7 @@ def blank_snapshot(organisation_id: str) -> listing.Snapshot:
     }
 
 
-class CloseForm(FlaskForm):
+class CloseForm(DirectoryForm):
     """Ask an admin to mark a service closed."""
 
     base_version = HiddenField()
@@ -270,7 +270,7 @@ class CloseForm(FlaskForm):
     submit = SubmitField("Send for review")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(DirectoryForm):
     """A button that only needs CSRF protection (e.g. "Still accurate")."""
 
     submit = SubmitField("Confirm")

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     SelectChoice,
@@ -24,6 +23,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from .. import geo, hours, listing
 from ..extensions import db
+from ..forms import PlainForm
 from ..listing.fields import CHOICE, KEPT, OPTIONAL, POSTCODE, TEXT
 from ..models import LOCATION_TYPES, WEEKDAYS, Borough
 
@@ -61,7 +61,7 @@ def blank(value) -> bool:
     return value is None or str(value).strip() == ""
 
 
-class SessionForm(Form):
+class SessionForm(PlainForm):
     """One weekly opening session; a row left blank is ignored."""
 
     weekday = SelectField(
@@ -117,7 +117,7 @@ class SessionForm(Form):
         }
 
 
-class LocationForm(Form):
+class LocationForm(PlainForm):
     """A place the service runs, with its weekly opening times."""
 
     id = HiddenField()
@@ -276,7 +276,7 @@ def _overlaps(a: hours.Session, b: hours.Session) -> bool:
     return any(s1 < e2 and s2 < e1 for s1, e1 in a.minute_ranges() for s2, e2 in b.minute_ranges())
 
 
-class PhoneForm(Form):
+class PhoneForm(PlainForm):
     """A UK phone number; a row left blank is ignored."""
 
     number = StringField(

@@ -1,13 +1,13 @@
 """Sign-in and password forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..accounts import MIN_PASSWORD_LENGTH
+from ..forms import DirectoryForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(DirectoryForm):
     email = EmailField(
         "Email address",
         validators=[DataRequired("Enter your email address."), Length(max=254)],
@@ -21,7 +21,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(DirectoryForm):
     password = PasswordField(
         "New password",
         validators=[DataRequired("Enter a new password."), Length(max=200)],
@@ -49,5 +49,5 @@ class ChangePasswordForm(SetPasswordForm):
     submit = SubmitField("Change password")
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(DirectoryForm):
     submit = SubmitField("Sign out")

@@ -1,15 +1,17 @@
 """Insight filter forms. They only read (GET), so they carry no CSRF token."""
 
-from wtforms import BooleanField, Form
+from wtforms import BooleanField
 from wtforms.fields import DateField
 from wtforms.validators import Optional, ValidationError
 
+from ..forms import PlainForm
 
-class CoverageForm(Form):
+
+class CoverageForm(PlainForm):
     lgbtq = BooleanField("Only services specifically for LGBTQ+ people")
 
 
-class PeriodForm(Form):
+class PeriodForm(PlainForm):
     start = DateField("From", validators=[Optional()])
     end = DateField("To", validators=[Optional()])
 

@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from .. import dimensions
+from ..forms import DirectoryForm
 
 # The taxonomy filters the form shows as checkboxes, each named by its `dimensions.Dimension`.
 FACETS = dimensions.TAXONOMIES
@@ -111,7 +111,7 @@ REPORT_CATEGORIES = (
 )
 
 
-class ReportForm(FlaskForm):
+class ReportForm(DirectoryForm):
     """Tell the directory's admins that something on a listing is wrong."""
 
     category = SelectField(
