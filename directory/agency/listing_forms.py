@@ -5,7 +5,6 @@ Each row reads and writes its part of a listing snapshot (`listing.LocationSnaps
 
 import re
 from datetime import time
-from urllib.parse import urlparse
 
 import phonenumbers
 from sqlalchemy import select
@@ -21,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from .. import geo, hours, listing
+from .. import contact_details, geo, hours, listing
 from ..extensions import db
 from ..forms import PlainForm
 from ..listing.fields import CHOICE, KEPT, OPTIONAL, POSTCODE, TEXT
@@ -45,15 +44,10 @@ def _parse_time(text: str) -> time | None:
 
 
 def check_web_address(form, field):
-    """Accept only complete http(s) addresses."""
-    if not field.data:
-        return
-    value = field.data.strip()
-    parsed = urlparse(value)
-    if parsed.scheme not in ("http", "https") or "." not in parsed.netloc or " " in value:
-        raise ValidationError(
-            "Enter a full web address starting with https://, like https://www.example.org."
-        )
+    """Accept only complete http(s) addresses (the rule imports follow too)."""
+    problem = contact_details.web_address_problem(field.data) if field.data else None
+    if problem:
+        raise ValidationError(problem)
 
 
 def blank(value) -> bool:
