@@ -49,9 +49,10 @@ def register_logging(app):
 
 
 def register_security(app):
-    from . import security
+    from . import request_guard, security
 
     security.init_app(app)
+    request_guard.init_app(app)
 
 
 def register_extensions(app):

@@ -37,3 +37,8 @@ def problem(text: str, multiline: bool = False, max_length: int = MAX_CHARACTERS
 def has_control_characters(text: str) -> bool:
     """Return whether `text` holds a character no single-line value may (line breaks included)."""
     return bool(_CONTROL.search(text))
+
+
+def printable(text: str) -> str:
+    """Return `text` with control characters shown as escapes, safe to echo in a message or log."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
