@@ -5,6 +5,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -30,9 +31,22 @@ def _database_url():
     return url
 
 
+def trusted_hosts(base_url: str, listed: str | None) -> list[str] | None:
+    """Return the Host names to answer: those listed (comma-separated), else the base URL's; None = any."""
+    if listed and listed.strip():
+        return [host.strip() for host in listed.split(",") if host.strip()]
+    host = urlsplit(base_url or "").hostname
+    return [host] if host else None
+
+
 class Config:
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # Where people reach the site: every absolute link (set-password links above all) is built on it,
+    # never on the Host a request names (directory/links.py).
+    DIRECTORY_BASE_URL = os.environ.get("DIRECTORY_BASE_URL", "http://127.0.0.1:5000")
+    # Host names the app answers (a request naming another gets a 400); unset answers any.
+    TRUSTED_HOSTS = trusted_hosts("", os.environ.get("TRUSTED_HOSTS"))
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {}
     # A pooled connection unused for longer than this is pinged before use (see directory/database.py).
@@ -51,8 +65,14 @@ class Config:
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # A sign-in session ends when unused this long, and in any case this long after signing in.
+    SESSION_IDLE_DAYS = float(os.environ.get("SESSION_IDLE_DAYS", "14"))
+    SESSION_MAX_DAYS = float(os.environ.get("SESSION_MAX_DAYS", "31"))
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # `memory://` counts in each process alone: production needs shared storage, or the operator's word
+    # that one process serves the site (see directory/security.py).
+    RATELIMIT_SINGLE_WORKER = _bool("RATELIMIT_SINGLE_WORKER", False)
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     # A limit on every route per client address (e.g. "600 per minute"); unset = only the routes' own limits.
@@ -81,6 +101,9 @@ class Config:
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    # No default: production refuses to start without an https address (directory/security.py).
+    DIRECTORY_BASE_URL = os.environ.get("DIRECTORY_BASE_URL", "")
+    TRUSTED_HOSTS = trusted_hosts(DIRECTORY_BASE_URL, os.environ.get("TRUSTED_HOSTS"))
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -90,6 +113,8 @@ class TestConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "test-secret-key"  # noqa: S105  (tests only)
+    DIRECTORY_BASE_URL = "http://localhost"  # the test client's own address
+    TRUSTED_HOSTS = None
     SQLALCHEMY_DATABASE_URI = "sqlite://"  # replaced per test by the fixtures
     SQLALCHEMY_ENGINE_OPTIONS = {}
     WTF_CSRF_ENABLED = False

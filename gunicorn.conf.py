@@ -55,6 +55,18 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 GC_THRESHOLD = (_int("GC_GEN0_THRESHOLD", 10_000), 20, 20)
 
 
+def on_starting(server):
+    """Refuse to start production with several workers that would each count sign-in attempts alone."""
+    from config import config_for_environment
+    from directory.security import shared_limits_problem
+
+    settings = config_for_environment()  # as the app will see it: the same environment, the same class
+    values = {name: getattr(settings, name) for name in dir(settings) if name.isupper()}
+    problem = shared_limits_problem(values, server.cfg.workers)
+    if problem:
+        raise RuntimeError(problem)  # gunicorn prints it and exits before forking a worker
+
+
 def when_ready(server):
     """In the master, before the first fork: warm the preloaded app, then freeze what it holds."""
     if preload_app:

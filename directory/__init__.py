@@ -35,11 +35,24 @@ def _default_instance_path():
     return INSTANCE_DIR
 
 
+# Sessions and CSRF tokens are signed with it: a short one can be guessed offline from one cookie.
+MIN_SECRET_KEY_BYTES = 32
+
+
 def _check_production_secrets(app):
     from config import DEV_SECRET_KEY
 
-    if app.config.get("ENV_NAME") == "production" and app.config["SECRET_KEY"] in (None, "", DEV_SECRET_KEY):
-        raise RuntimeError("Set SECRET_KEY: production refuses to start with the development secret key.")
+    if app.config.get("ENV_NAME") != "production":
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    make_one = "make one with: python -c 'import secrets; print(secrets.token_hex(32))'"
+    if key == DEV_SECRET_KEY or not key:
+        raise RuntimeError(f"Set SECRET_KEY: production refuses the development secret key; {make_one}")
+    length = len(key.encode("utf-8") if isinstance(key, str) else key)
+    if length < MIN_SECRET_KEY_BYTES:
+        raise RuntimeError(
+            f"SECRET_KEY is {length} bytes: production needs at least {MIN_SECRET_KEY_BYTES}; {make_one}"
+        )
 
 
 def register_logging(app):

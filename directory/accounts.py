@@ -17,9 +17,9 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import audit
+from . import audit, plain_text, sign_in_sessions
 from .extensions import db
-from .models import Invitation, Membership, Organisation, User
+from .models import Invitation, Membership, Organisation, SignInSession, User
 from .models.base import as_utc, utcnow
 
 MIN_PASSWORD_LENGTH = 12
@@ -63,14 +63,14 @@ def password_problem(password: str, email: str = "") -> str | None:
     return None
 
 
-def set_password(user: User, password: str) -> None:
-    """Hash and store a new password and sign the user out of every other session."""
+def set_password(user: User, password: str, keep: SignInSession | None = None) -> None:
+    """Hash and store a new password and end every session of the user's but `keep`."""
     problem = password_problem(password, user.email)
     if problem:
         raise AccountError(problem)
     user.password_hash = generate_password_hash(password, method="scrypt")
-    # Part of every session id: old sessions (other browsers, stolen cookies) stop working.
-    user.session_version = (user.session_version or 1) + 1
+    # Other browsers, and any stolen cookie, stop working with the old password.
+    sign_in_sessions.end_all(user, keep=keep)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -85,7 +85,10 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def find_user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    email = normalise_email(email)
+    if plain_text.has_control_characters(email) or len(email) > 254:
+        return None  # no stored address holds one, and PostgreSQL refuses a NUL in a query
+    return db.session.scalar(select(User).where(func.lower(User.email) == email))
 
 
 def record_sign_in(user: User) -> None:
@@ -97,18 +100,22 @@ def record_sign_in(user: User) -> None:
 def record_failed_sign_in(email: str, address: str) -> None:
     """Note a failed sign-in (the password tried is never stored)."""
     user = find_user(email)
-    audit.record("sign-in-failed", target=user, email=normalise_email(email)[:254], address=address or "")
+    shown = plain_text.printable(normalise_email(email))[:254]
+    audit.record("sign-in-failed", target=user, email=shown, address=address or "")
 
 
 def record_sign_out(user: User) -> None:
+    """End the session the user signed out of, and note it."""
+    if user.sign_in_session is not None:
+        sign_in_sessions.end(user.sign_in_session)
     audit.record("sign-out", actor=user, target=user)
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Change a signed-in user's password after checking the current one."""
+    """Change a signed-in user's password after checking the current one; only this session stays."""
     if not user.password_hash or not check_password_hash(user.password_hash, current or ""):
         raise AccountError("Your current password is not right.")
-    set_password(user, new)
+    set_password(user, new, keep=user.sign_in_session)
     audit.record("password-changed", actor=user, target=user)
 
 
@@ -233,7 +240,7 @@ def set_active(user: User, active: bool, by: User) -> None:
     if user.is_active == active:
         return
     user.is_active = active
-    user.session_version = (user.session_version or 1) + 1
+    sign_in_sessions.end_all(user)
     audit.record("account-enabled" if active else "account-disabled", actor=by, target=user)
 
 

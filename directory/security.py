@@ -1,4 +1,6 @@
-"""Security headers on every response, proxy trust, and production cookie checks."""
+"""Security headers on every response, proxy trust, and the checks production must pass to start."""
+
+from urllib.parse import urlsplit
 
 from flask import request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -43,6 +45,10 @@ PRODUCTION_COOKIE_SETTINGS = {
 def init_app(app):
     """Check production settings, trust the configured proxies and add security headers."""
     check_production_cookies(app)
+    check_base_url(app)
+    problem = shared_limits_problem(app.config)
+    if problem:
+        raise RuntimeError(problem)
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:
         # Only behind proxies we run: otherwise anyone could claim HTTPS or another address.
@@ -60,6 +66,40 @@ def check_production_cookies(app):
             "Production needs secure cookies: set "
             + ", ".join(f"{n}={PRODUCTION_COOKIE_SETTINGS[n]}" for n in wrong)
         )
+
+
+def check_base_url(app):
+    """Refuse to start in production without the https address every absolute link is built on."""
+    if app.config.get("ENV_NAME") != "production":
+        return
+    parts = urlsplit(app.config.get("DIRECTORY_BASE_URL") or "")
+    if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
+        raise RuntimeError(
+            "Set DIRECTORY_BASE_URL to the https address people reach the directory at, e.g. "
+            "https://directory.example.org: set-password links are built on it, never on a request's Host."
+        )
+
+
+def shared_limits_problem(settings, workers: int | None = None) -> str | None:
+    """Return why production's sign-in limits would not hold across its processes, or None.
+
+    `memory://` counts in each process alone, so with several workers (or nodes) each allows the
+    full number of guesses. The app cannot see how many workers there are: it needs shared storage
+    or RATELIMIT_SINGLE_WORKER=1; gunicorn.conf.py passes `workers`, which no setting overrides.
+    """
+    if settings.get("ENV_NAME") != "production" or not settings.get("RATELIMIT_ENABLED", True):
+        return None
+    if not (settings.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
+        return None
+    fix = "set RATELIMIT_STORAGE_URI to shared storage such as redis://redis.internal:6379/0"
+    if workers is not None and workers > 1:
+        return f"{workers} gunicorn workers would each count sign-in attempts alone: {fix}."
+    if workers is None and not settings.get("RATELIMIT_SINGLE_WORKER"):
+        return (
+            f"Rate limits in memory:// count per process: {fix}, or RATELIMIT_SINGLE_WORKER=1 if one "
+            "process (one worker on one node) serves the whole site."
+        )
+    return None
 
 
 def add_security_headers(response):

@@ -5,7 +5,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import accounts, audit, listing, moderation
+from ..agency.views import history_page
 from ..extensions import db
+from ..links import external_url
 from ..models import Organisation, RevisionStatus, User
 from ..permissions import (
     admin_required,
@@ -94,7 +96,7 @@ def invite(organisation_id):
         form.email.errors.append(str(exc))
         return _organisation_page(organisation, form, status=400)
     db.session.commit()
-    link = url_for("auth.set_password", token=token, _external=True)
+    link = external_url("auth.set_password", token=token)
     return _organisation_page(organisation, InviteForm(formdata=None), link=link, invited=user)
 
 
@@ -139,7 +141,7 @@ def reset_link(user_id):
         flash(str(exc), "error")
         return redirect(url_for("admin.user", user_id=person.id))
     db.session.commit()
-    link = url_for("auth.set_password", token=token, _external=True)
+    link = external_url("auth.set_password", token=token)
     return render_template("admin/user.html", person=person, button=ButtonForm(), link=link)
 
 
@@ -179,12 +181,17 @@ def set_admin(user_id):
 @admin_required
 def queue():
     """List pending changes by service (oldest first) and open problem reports."""
+    return _queue_page()
+
+
+def _queue_page(refused_id=None, refused_note=None, status=200):
     return render_template(
         "admin/queue.html",
         groups=moderation.queue(),
         reports=moderation.open_reports(),
-        resolve_form=ResolveForm(),
-    )
+        refused_id=refused_id,
+        refused_note=refused_note,
+    ), status
 
 
 @bp.get("/revisions/<int:revision_id>")
@@ -263,6 +270,8 @@ def restore(service_id, revision_id):
             flash(str(exc), "error")
         else:
             flash(f"Restored version {revision.number} of {service.name}.", "success")
+    elif form.reason.errors:
+        return history_page(service, revision.id, form.reason, status=400)
     return redirect(url_for("agency.history", service_id=service.id))
 
 
@@ -279,6 +288,8 @@ def resolve_report(report_id):
             flash(f"Marked the report on {report.service.name} resolved.", "success")
         except moderation.ModerationError as exc:
             flash(str(exc), "error")
+    elif form.note.errors:
+        return _queue_page(report.id, form.note, status=400)
     return redirect(url_for("admin.queue"))
 
 

@@ -15,7 +15,7 @@ class LoginForm(DirectoryForm):
     )
     password = PasswordField(
         "Password",
-        validators=[DataRequired("Enter your password.")],
+        validators=[DataRequired("Enter your password."), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField("Sign in")
@@ -33,6 +33,7 @@ class SetPasswordForm(DirectoryForm):
         "Type the new password again",
         validators=[
             DataRequired("Type the new password again."),
+            Length(max=200),
             EqualTo("password", "The passwords do not match."),
         ],
         render_kw={"autocomplete": "new-password"},
@@ -43,7 +44,7 @@ class SetPasswordForm(DirectoryForm):
 class ChangePasswordForm(SetPasswordForm):
     current = PasswordField(
         "Current password",
-        validators=[DataRequired("Enter your current password.")],
+        validators=[DataRequired("Enter your current password."), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField("Change password")
@@ -51,3 +52,7 @@ class ChangePasswordForm(SetPasswordForm):
 
 class LogoutForm(DirectoryForm):
     submit = SubmitField("Sign out")
+
+
+class EndSessionForm(DirectoryForm):
+    submit = SubmitField("Sign out of this session")

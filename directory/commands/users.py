@@ -1,13 +1,12 @@
 """`flask --app wsgi users ...`: accounts from the command line (the first admin)."""
 
-import os
-
 import click
-from flask import current_app, url_for
+from flask import current_app
 from flask.cli import AppGroup
 
-from .. import accounts
+from .. import accounts, sign_in_sessions
 from ..extensions import db
+from ..links import external_url
 
 users_cli = AppGroup("users", help="Manage directory accounts.")
 
@@ -22,8 +21,8 @@ users_cli = AppGroup("users", help="Manage directory accounts.")
 )
 @click.option(
     "--base-url",
-    default=lambda: os.environ.get("DIRECTORY_BASE_URL", "http://localhost:5000"),
-    show_default="DIRECTORY_BASE_URL or http://localhost:5000",
+    default=None,
+    show_default="DIRECTORY_BASE_URL",
     help="Where the site is served, to print a full link.",
 )
 def create_admin_command(email, ask_password, base_url):
@@ -41,10 +40,17 @@ def create_admin_command(email, ask_password, base_url):
     except accounts.AccountError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
-    with current_app.test_request_context(base_url=base_url):
-        link = url_for("auth.set_password", token=token, _external=True)
+    link = external_url("auth.set_password", token=token, base_url=base_url)
     hours = current_app.config.get("INVITATION_TTL_HOURS", 72)
     click.echo(
         f"{user.email} is an admin. Open this link within {hours} hours to set the password (it works once):"
     )
     click.echo(link)
+
+
+@users_cli.command("prune-sessions")
+def prune_sessions_command():
+    """Delete sign-in sessions that were signed out of or have expired (run it daily, e.g. from cron)."""
+    deleted = sign_in_sessions.prune()
+    db.session.commit()
+    click.echo(f"{deleted} ended or expired sign-in sessions deleted.")

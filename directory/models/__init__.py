@@ -24,6 +24,7 @@ from .listings import (
 )
 from .moderation import AuditEvent, ProblemReport, Revision, RevisionStatus
 from .reference import LONDON_ONS_CODE, ONS_GEOGRAPHY_URI, Borough, Taxonomy, TaxonomyTerm
+from .sessions import SignInSession
 
 __all__ = [
     "AuditEvent",
@@ -49,6 +50,7 @@ __all__ = [
     "Schedule",
     "Service",
     "ServiceAtLocation",
+    "SignInSession",
     "Taxonomy",
     "TaxonomyTerm",
     "UnmetSearch",

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import utcnow
+from .sessions import SignInSession
 
 
 class User(UserMixin, db.Model):
@@ -22,8 +23,6 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Part of the session id: bumping it on a password change signs the user out everywhere.
-    session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -31,8 +30,21 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan"
     )
 
+    # The sign-in session this object was signed in or loaded through (directory/sign_in_sessions.py).
+    sign_in_session = None
+
     def get_id(self):
-        return f"{self.id}:{self.session_version}"
+        """Name this user's sign-in session in Flask-Login's cookie, starting one if there is none yet.
+
+        Signing in starts one first (directory/sign_in_sessions.py), so only tests and scripts that
+        put a user in a cookie directly come here without one. The session they get is committed at
+        once: a request that rolls back its own work must not sign them out.
+        """
+        if self.sign_in_session is None or self.sign_in_session.token is None:
+            self.sign_in_session = SignInSession.begin(self)
+            db.session.add(self.sign_in_session)
+            db.session.commit()
+        return self.sign_in_session.token
 
     @property
     def organisation_ids(self) -> set[str]:

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from directory.extensions import db
 from directory.models import AuditEvent, User
-from tests.accounts_helpers import make_user, signed_in
+from tests.accounts_helpers import make_user, page, signed_in
 
 
 def _actions():
@@ -30,3 +30,23 @@ def test_permission_changes_are_audited(app, make):
     client.post(f"/admin/users/{admin.id}/active", data={"active": "0"})
     assert db.session.get(User, admin.id).is_active
 
+
+
+def test_set_password_links_use_the_configured_address_not_the_requests_host(app, make):
+    app.config["DIRECTORY_BASE_URL"] = "https://directory.example.org"
+    org = make.organisation("Clinic Trust")
+    admin = make_user(make, "admin@example.org", is_admin=True)
+    editor = make_user(make, "sam@example.org", organisations=[org])
+    client = signed_in(app.test_client(), admin)
+    forged = {"Host": "evil.example"}
+    client.set_cookie("session", client.get_cookie("session").value, domain="evil.example")
+
+    reset = page(client.post(f"/admin/users/{editor.id}/reset", headers=forged))
+    link = reset.select_one("#reset-link")["value"]
+    assert link.startswith("https://directory.example.org/account/set-password/"), link
+
+    invited = client.post(
+        f"/admin/organisations/{org.id}/invite", data={"email": "new@example.org"}, headers=forged
+    )
+    assert "evil.example" not in invited.get_data(as_text=True)
+    assert "https://directory.example.org/account/set-password/" in invited.get_data(as_text=True)

@@ -218,3 +218,12 @@ def test_cli_create_admin_can_prompt_for_a_password_twice(app, runner):
     assert result.exit_code == 0, result.output
     assert accounts.authenticate("a@example.org", "lantern otter meadow").is_admin
 
+
+
+def test_cli_create_admin_links_to_the_configured_address(app, runner):
+    app.config["DIRECTORY_BASE_URL"] = "https://directory.example.org/"
+    result = runner.invoke(args=["users", "create-admin", "first@example.org"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1].startswith(
+        "https://directory.example.org/account/set-password/"
+    )

@@ -70,3 +70,43 @@ def test_posts_without_a_token_are_refused_and_with_one_accepted(csrf_app):
     assert client.post(f"/agency/services/{service.id}/verify", data={"csrf_token": token}).status_code == 302
     db.session.expire_all()
     assert service.verified_at is not None
+
+
+def _token(client, url):
+    return page(client.get(url)).select_one("input[name=csrf_token]")["value"]
+
+
+def test_a_form_token_from_before_sign_in_is_refused_after_it(csrf_app):
+    from tests.factories import Factories
+
+    admin = make_user(Factories(), "admin@example.org", is_admin=True)
+    client = csrf_app.test_client()
+    before = _token(client, "/account/sign-in")
+    signed = client.post(
+        "/account/sign-in", data={"email": admin.email, "password": PASSWORD, "csrf_token": before}
+    )
+    assert signed.status_code == 302
+    # A token planted before sign-in (say, by someone who used the browser first) no longer works.
+    assert client.post("/account/sign-out", data={"csrf_token": before}).status_code == 400
+    assert client.get("/admin/").status_code == 200
+    after = _token(client, "/admin/")
+    assert after != before
+    assert client.post("/account/sign-out", data={"csrf_token": after}).status_code == 302
+    assert client.get("/admin/").status_code == 302
+
+
+def test_a_form_token_from_before_setting_a_password_is_refused_after_it(csrf_app):
+    from directory import accounts
+
+    user = accounts.create_admin("new@example.org")
+    token = accounts.issue_link(user, "invite")
+    db.session.commit()
+    client = csrf_app.test_client()
+    before = _token(client, f"/account/set-password/{token}")
+    done = client.post(
+        f"/account/set-password/{token}",
+        data={"password": "lantern otter meadow", "confirm": "lantern otter meadow", "csrf_token": before},
+    )
+    assert done.status_code == 302
+    assert client.post("/account/sign-out", data={"csrf_token": before}).status_code == 400
+    assert client.get("/admin/").status_code == 200

@@ -85,7 +85,10 @@ def _get_from_app_like(request, tmp_path, path, headers, **overrides):
 
 
 class _Production(ProductionConfig):
-    SECRET_KEY = "a-real-secret-from-the-environment"
+    SECRET_KEY = "a-real-secret-from-the-environment-32-bytes-or-more"
+    DIRECTORY_BASE_URL = "https://directory.example.org"
+    TRUSTED_HOSTS = ["directory.example.org"]
+    RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"  # not connected to until a limit is checked
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SQLALCHEMY_ENGINE_OPTIONS = {}
     SEARCH_POLL_SECONDS = 0  # no database behind it to poll
@@ -101,6 +104,53 @@ def test_production_refuses_the_development_secret_key():
     for config in (Dev, Empty):
         with pytest.raises(RuntimeError, match="SECRET_KEY"):
             create_app(config)
+
+
+def test_production_refuses_a_short_secret_key_and_says_how_to_make_one():
+    class Short(_Production):
+        SECRET_KEY = "x" * 31
+
+    with pytest.raises(RuntimeError, match="at least 32") as refused:
+        create_app(Short)
+    assert "secrets.token_hex(32)" in str(refused.value)
+
+    class LongEnough(_Production):
+        SECRET_KEY = "é" * 16  # 32 bytes in UTF-8
+
+    create_app(LongEnough)
+
+
+@pytest.mark.parametrize("base_url", ["", "http://directory.example.org", "directory.example.org",
+                                      "https://", "https://directory.example.org/?x=1"])
+def test_production_refuses_to_start_without_an_https_base_url(base_url):
+    class Missing(_Production):
+        DIRECTORY_BASE_URL = base_url
+
+    with pytest.raises(RuntimeError, match="DIRECTORY_BASE_URL"):
+        create_app(Missing)
+
+
+def test_production_trusts_only_the_base_urls_host_unless_told_otherwise():
+    from config import trusted_hosts
+
+    assert trusted_hosts("https://directory.example.org/", None) == ["directory.example.org"]
+    assert trusted_hosts("https://directory.example.org:8443", "") == ["directory.example.org"]
+    assert trusted_hosts("https://directory.example.org", "directory.example.org, www.example.org ") == [
+        "directory.example.org", "www.example.org"
+    ]
+    assert trusted_hosts("", None) is None
+
+
+def test_a_request_for_another_host_gets_a_plain_400_page():
+    app = create_app(_Production)
+    client = app.test_client()
+    assert client.get("/account/sign-in", base_url="https://directory.example.org").status_code == 200
+    for path in ("/", "/account/sign-in", "/api/v1/services", "/no-such-page"):
+        response = client.get(path, base_url="https://evil.example")
+        assert response.status_code == 400, path
+        assert_security_headers(response, f"untrusted host {path}")
+    assert client.get("/api/v1/services", base_url="https://evil.example").json["error"] == "Bad Request"
+    assert "Bad Request" in client.get("/", base_url="https://evil.example").get_data(as_text=True)
 
 
 def test_production_refuses_cookies_that_could_travel_over_http():
@@ -119,7 +169,11 @@ def test_production_session_cookie_is_secure_httponly_and_lax():
         session["seen"] = True
         return "ok"
 
-    cookie = app.test_client().get("/_remember-something", base_url="https://localhost").headers["Set-Cookie"]
+    cookie = (
+        app.test_client()
+        .get("/_remember-something", base_url="https://directory.example.org")
+        .headers["Set-Cookie"]
+    )
     attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")}
     assert {"secure", "httponly"} <= attributes
     assert "samesite=lax" in cookie.lower()
