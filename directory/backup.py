@@ -2,10 +2,12 @@
 
 The file starts with a header line (format, schema fingerprint, row counts), then one line per row:
 `{"table": "service", "row": {...}}`. Passwords are only ever stored as hashes, so the file holds
-no password; it does hold editors' email addresses, so keep it as safe as the database itself.
+no password; it does hold password and token hashes, editors' email addresses and the addresses of
+failed sign-ins, so it is readable by its owner only (0600) from the moment it exists.
 """
 
 import json
+import os
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -44,7 +46,7 @@ def write_backup(path) -> dict[str, int]:
             counts = {
                 t.name: conn.scalar(select(func.count()).select_from(t)) for t in tables()
             }
-            with tmp.open("w", encoding="utf-8") as out:
+            with _owner_only(tmp) as out:
                 header = {
                     "format": FORMAT,
                     "format_version": FORMAT_VERSION,
@@ -64,6 +66,15 @@ def write_backup(path) -> dict[str, int]:
     # Only a complete file gets the real name, so a crash never leaves a half backup looking whole.
     tmp.replace(path)
     return counts
+
+
+def _owner_only(path: Path):
+    """Open a new file for writing that only its owner can read, whatever the umask and leftovers."""
+    # A leftover from a crashed backup keeps its old mode if reopened, so it is replaced, not reused;
+    # creating with mode 0o600 (not chmod afterwards) leaves no moment when others could open it.
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8")
 
 
 def _begin_snapshot(conn) -> None:

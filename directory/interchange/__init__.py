@@ -6,6 +6,7 @@ One module per job, each importing only modules above it in this list:
 - `vocabularies`: taxonomies, terms, care pathways and a service's attributes as ORUK;
 - `documents`: services with their organisation, locations, hours, areas and phones as ORUK JSON;
 - `export`: every listed service to a JSON file; `csv_export`: the same as CSV for spreadsheets;
+- `fields`: the import's field table: what it reads from each ORUK object, and each value's rule;
 - `records`: an import file read into records, and the shapes a record is parsed into;
 - `parse_locations` and `parse`: each record read and validated, its problems listed;
 - `apply`: the good records written to the database in one transaction.

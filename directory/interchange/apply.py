@@ -2,9 +2,10 @@
 
 `stage_records` validates every record first (the ORUK schema, then our rules) and reports each
 rejected one with its reasons; it writes nothing unless every record is good, or only the good ones
-with `skip_invalid`. It is idempotent by id, derives boroughs from postcodes, maps service areas back
-to catchment and records revisions of kind "import" (an import is never a verification). It leaves
-the commit to its caller (`commands.hsds.import_records`).
+with `skip_invalid`. A record giving a stored service to another organisation is rejected unless
+`allow_reassign`; the report lists the moves made. It is idempotent by id, derives boroughs from
+postcodes, maps service areas back to catchment and records revisions of kind "import" (an import is
+never a verification). It leaves the commit to its caller (`commands.hsds.import_records`).
 """
 
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import listing, revisions
+from .. import listing, plain_text, revisions
 from ..extensions import db
 from ..models import (
     Borough,
@@ -40,10 +41,34 @@ class Rejection:
     reasons: list[str]
 
     def __str__(self):
-        label = f"record {self.index}" + (f" ({self.record_id})" if self.record_id else "")
+        # What the file said is shown escaped and cut short: it may hold control characters or megabytes.
+        label = f"record {self.index}" + (f" ({_shown(self.record_id, 40)})" if self.record_id else "")
         if self.name:
-            label += f" “{self.name}”"
-        return f"{label}: " + " ".join(self.reasons)
+            label += f" “{_shown(self.name, 80)}”"
+        return f"{label}: " + " ".join(_shown(reason, 300) for reason in self.reasons)
+
+
+def _shown(text: str, length: int) -> str:
+    text = plain_text.printable(text)
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+@dataclass
+class Move:
+    """A service an import gives to another organisation."""
+
+    service_id: str
+    name: str
+    from_id: str
+    from_name: str
+    to_id: str
+    to_name: str
+
+    def __str__(self):
+        return (
+            f"service {self.service_id} “{_shown(self.name, 80)}” from organisation "
+            f"“{_shown(self.from_name, 80)}” ({self.from_id}) to “{_shown(self.to_name, 80)}” ({self.to_id})"
+        )
 
 
 @dataclass
@@ -57,6 +82,7 @@ class ImportReport:
     organizations_created: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    moves: list[Move] = field(default_factory=list)  # services given to another organisation
     dry_run: bool = False
     staged: bool = False  # the session holds the import, for the caller to commit
     committed: bool = False
@@ -76,12 +102,14 @@ class ImportReport:
             verdict = "Nothing was imported."
         return (
             f"{verdict} {self.records} records: {self.created} new, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {len(self.rejected)} rejected; "
+            f"{self.unchanged} unchanged, {len(self.moves)} moved, {len(self.rejected)} rejected; "
             f"{self.organizations_created} new organisations."
         )
 
 
-def stage_records(records: list, *, dry_run=False, skip_invalid=False, source="import") -> ImportReport:
+def stage_records(
+    records: list, *, dry_run=False, skip_invalid=False, allow_reassign=False, source="import"
+) -> ImportReport:
     """Validate ORUK services and write the good ones into the session, uncommitted (see the docstring)."""
     report = ImportReport(records=len(records), dry_run=dry_run)
     vocabulary = Vocabulary()
@@ -93,6 +121,12 @@ def stage_records(records: list, *, dry_run=False, skip_invalid=False, source="i
         seen_ids.setdefault(p.id, p.index)
     for p in parsed:
         report.warnings += [f"record {p.index} ({p.id}): {w}" for w in p.warnings]
+    for p, move in _moves(p for p in parsed if not p.problems):
+        if allow_reassign:
+            report.moves.append(move)
+        else:
+            # Another organisation in a file is more often a mistake than a handover: it must be asked for.
+            p.problems.append(f"It would move {move}. Run again with --allow-reassign to move it.")
     good = [p for p in parsed if not p.problems]
     report.rejected = [Rejection(p.index, p.id, p.name, p.problems) for p in parsed if p.problems]
     if report.rejected and not skip_invalid:
@@ -109,10 +143,23 @@ def stage_records(records: list, *, dry_run=False, skip_invalid=False, source="i
         if not skip_invalid:
             return report
         good = [p for p in good if p is not failed[0]]
+        report.moves = [m for m in report.moves if m.service_id != failed[0].id]
     report.created, report.updated, report.unchanged, report.organizations_created = counts
     report.staged = True
     return report
 
+
+
+def _moves(parsed):
+    """Yield (record, Move) for each record giving a stored service to another organisation."""
+    for p in parsed:
+        service = db.session.get(Service, p.id) if p.id else None
+        if service is None or service.organisation_id == p.organization_id:
+            continue
+        target = db.session.get(Organisation, p.organization_id)
+        to_name = p.organization["name"] if p.organization else (target.name if target else "")
+        yield p, Move(p.id, service.name, service.organisation_id, service.organisation.name,
+                      p.organization_id, to_name)
 
 
 def _write(records: list[Parsed], source: str):

@@ -1,7 +1,12 @@
-"""Export the directory as CSV for spreadsheets: one row per service and location."""
+"""Export the directory as CSV for spreadsheets: one row per service and location.
+
+Spreadsheets run a cell that starts with = + - @ (or a tab or CR before one) as a formula, so
+every such cell is written with a leading quote (OWASP's rule for CSV injection).
+"""
 
 import csv
 
+import phonenumbers
 from sqlalchemy import select
 
 from .. import catchment as catchment_rules
@@ -40,9 +45,33 @@ def export_csv(path) -> int:
         writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
         writer.writeheader()
         for row in csv_rows():
-            writer.writerow(row)
+            writer.writerow({column: spreadsheet_safe(value) for column, value in row.items()})
             rows += 1
     return rows
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Return a cell a spreadsheet will show as text: one starting like a formula gets a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_phone(number: str) -> str:
+    """Return a phone number as the CSV writes it: UK numbers nationally, as the agency form stores them."""
+    # OWASP says to quote every cell starting with +, but "'+44 20 ..." is ugly in a sheet and the quote
+    # shows. A UK number written nationally ("020 ...") loses nothing and needs no quote; a foreign
+    # number stays international and is quoted like any other cell starting with +.
+    if not number.startswith("+44"):
+        return number
+    try:
+        parsed = phonenumbers.parse(number, "GB")
+    except phonenumbers.NumberParseException:
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 def csv_rows(batch_size: int = 100):
@@ -68,7 +97,8 @@ def csv_rows(batch_size: int = 100):
                    for d in dimensions.TAXONOMIES},
                 "pathways": "; ".join(p.name for p in context.pathways.get(service.id, [])),
                 "phones": "; ".join(
-                    f"{p.number} ({p.description})" if p.description else p.number for p in service.phones
+                    f"{csv_phone(p.number)} ({p.description})" if p.description else csv_phone(p.number)
+                    for p in service.phones
                 ),
                 "email": service.email or "",
                 "website": service.url or "",

@@ -1,13 +1,15 @@
 """Reading and validating ORUK service records: each becomes a `Parsed` with its problems listed.
 
-A record is checked against the ORUK schema first, then read field by field (locations and hours in
-`parse_locations.py`), then checked against our own rules for a listing and our column lengths.
+A record is checked against the ORUK schema and the import's field table (`fields.py`: types, the
+agency forms' rules and lengths) first, then read field by field (locations and hours in
+`parse_locations.py`), then checked against our own rules for a listing.
 What it says that we do not model is kept in its remainder, keyed where it can be matched again.
 """
 
 from ..extensions import db
-from ..models import LONDON_ONS_CODE, Catchment, Location, Organisation, Phone, Service
+from ..models import LONDON_ONS_CODE, Catchment, Service
 from ..validation import check_listing
+from . import fields
 from .oruk import (
     NATIONAL_ONS_CODES,
     OPEN_ACCESS_KEY,
@@ -21,32 +23,8 @@ from .records import Parsed, Vocabulary
 
 MAX_REASONS = 8
 
-SERVICE_KEYS = {
-    "id",
-    "organization_id",
-    "organization",
-    "name",
-    "description",
-    "url",
-    "email",
-    "status",
-    "fees",
-    "fees_description",
-    "minimum_age",
-    "maximum_age",
-    "alert",
-    "last_modified",
-    "application_process",
-    "eligibility_description",
-    "accessibility_description",
-    "schedules",
-    "service_areas",
-    "service_at_locations",
-    "languages",
-    "phones",
-    "attributes",
-}
-ORGANIZATION_KEYS = {"id", "name", "description", "email", "website"}
+SERVICE_KEYS = fields.keys("service")
+ORGANIZATION_KEYS = fields.keys("organization")
 
 
 def parse_record(index: int, record, vocabulary: Vocabulary) -> Parsed:
@@ -54,7 +32,11 @@ def parse_record(index: int, record, vocabulary: Vocabulary) -> Parsed:
     if not isinstance(record, dict):
         return Parsed(index, "", "", problems=["It is not a JSON object."])
     parsed = Parsed(index, str(record.get("id") or ""), str(record.get("name") or ""))
+    # The schema first (its messages name ORUK's rules), then ours: types it leaves open, the agency
+    # forms' rules and lengths, and what we keep as it came. Past them every value has its type.
     parsed.problems.extend(schema_errors("service", record)[:MAX_REASONS])
+    if not parsed.problems:
+        parsed.problems.extend(fields.problems(record)[:MAX_REASONS])
     if parsed.problems:
         return parsed
     remainder = {
@@ -96,12 +78,7 @@ def _read_fields(parsed: Parsed, r: dict) -> None:
     f["accessibility"] = r.get("accessibility_description") or ""
     for key in ("minimum_age", "maximum_age"):
         value = r.get(key)
-        if value is None:
-            f[key] = None
-        elif float(value) != int(value) or value < 0:
-            parsed.problems.append(f"{key} must be a whole number of years, not {value}.")
-        else:
-            f[key] = int(value)
+        f[key] = None if value is None else int(value)
 
 
 def _read_organization(parsed: Parsed, r: dict) -> None:
@@ -202,6 +179,11 @@ def _read_languages(parsed: Parsed, r: dict) -> None:
                 k: v for k, v in item.items() if k not in ("name", "service_id")
             }
     parsed.fields["languages"] = ", ".join(names)
+    if len(parsed.fields["languages"]) > fields.LANGUAGES.max_length:
+        parsed.problems.append(
+            f"languages: the names together are {len(parsed.fields['languages'])} characters long; "
+            f"at most {fields.LANGUAGES.max_length} fit."
+        )
 
 
 def _read_phones(parsed: Parsed, r: dict) -> None:
@@ -223,20 +205,3 @@ def _check_rules(parsed: Parsed, vocabulary: Vocabulary) -> None:
     parsed.problems.extend(check_listing(probe))
     if probe in db.session:
         db.session.expunge(probe)
-    parsed.problems.extend(_too_long(Service, parsed.fields, "service"))
-    if parsed.organization:
-        parsed.problems.extend(_too_long(Organisation, parsed.organization, "organization"))
-    for sal in parsed.sals:
-        parsed.problems.extend(_too_long(Location, sal.location.fields, f"location {sal.location.id}"))
-    for _, number, description in parsed.phones:
-        parsed.problems.extend(_too_long(Phone, {"number": number, "description": description}, "phone"))
-
-
-def _too_long(model, values: dict, label: str) -> list[str]:
-    problems = []
-    for key, value in values.items():
-        column = model.__table__.columns.get(key)
-        length = getattr(getattr(column, "type", None), "length", None)
-        if length and isinstance(value, str) and len(value) > length:
-            problems.append(f"The {label} {key} is {len(value)} characters long; at most {length} fit.")
-    return problems

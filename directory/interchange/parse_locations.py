@@ -7,11 +7,12 @@ weekly schedules become sessions, and a schedule with only a description becomes
 from datetime import time
 
 from .. import geo
+from . import fields
 from .oruk import DAY_CODES, derived_id
 from .records import Parsed, ParsedLocation, ParsedSal, Vocabulary
 
 GB_COUNTRIES = {"", "GB", "UK", "GBR", "UNITED KINGDOM", "GREAT BRITAIN", "ENGLAND"}
-LOCATION_KEYS = {"id", "location_type", "name", "description", "latitude", "longitude", "url", "addresses"}
+LOCATION_KEYS = fields.keys("location")
 ADDRESS_KEYS = {"location_id", "address_1", "address_2", "city", "postal_code"}
 
 

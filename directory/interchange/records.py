@@ -6,6 +6,7 @@ remainder, kept so that an export gives it back), plus every problem that would 
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,10 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Borough, Catchment, Pathway, TaxonomyTerm
+from .fields import MAX_DEPTH
+
+_STRINGS = re.compile(r'"(?:[^"\\]+|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 class ImportFileError(ValueError):
@@ -23,13 +28,23 @@ class ImportFileError(ValueError):
 def read_records(path) -> list:
     """Read a JSON array of ORUK services, a `service_list` page, or one service."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportFileError(f"Cannot read {path}: {exc}") from exc
+    depth = _nesting(text)
+    if depth > MAX_DEPTH:
+        # Checked before parsing: json.loads recurses once per level and would run out of stack.
+        raise ImportFileError(
+            f"{path} is nested {depth} levels deep; an ORUK file is nested at most {MAX_DEPTH}."
+        )
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise ImportFileError(
             f"{path} is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
         ) from exc
+    except ValueError as exc:
+        raise ImportFileError(f"{path} is not JSON: {exc}") from exc
     if isinstance(data, list):
         return data
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
@@ -40,6 +55,20 @@ def read_records(path) -> list:
         f"{path} holds neither a JSON array of services nor an ORUK service_list page "
         "(an object with 'contents')."
     )
+
+
+def _refuse_constant(name: str):
+    # Python reads NaN and Infinity, but they are not JSON and no column or JSON value can hold them.
+    raise ValueError(f"{name} is not a JSON number.")
+
+
+def _nesting(text: str) -> int:
+    """Return how deeply arrays and objects nest in JSON text (brackets inside strings ignored)."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 @dataclass

@@ -1,6 +1,8 @@
 """Backups: `flask backup FILE` and `flask restore FILE` round-trip every table, row by row."""
 
 import json
+import os
+import stat
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -175,3 +177,50 @@ def test_restore_into_a_database_without_tables_creates_the_schema_by_migrations
         assert every_row() == before
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def open_umask():
+    """A umask that lets everyone read new files, so only the backup's own mode can protect it."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def test_only_the_owner_can_read_the_backup_file(app, tmp_path, open_umask):
+    backup = tmp_path / "b.jsonl"
+    result = app.test_cli_runner().invoke(args=["backup", str(backup)])
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+
+
+def test_a_backup_over_an_old_readable_file_or_leftover_partial_is_still_owner_only(
+    app, tmp_path, open_umask
+):
+    backup = tmp_path / "b.jsonl"
+    leftover = tmp_path / "b.jsonl.partial"  # as a crashed earlier backup would leave it
+    for path in (backup, leftover):
+        path.write_text("old\n", encoding="utf-8")
+        path.chmod(0o644)
+    result = app.test_cli_runner().invoke(args=["backup", str(backup)])
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert not leftover.exists()
+    assert backup.read_text(encoding="utf-8").startswith('{"counts"')
+
+
+def test_the_partial_backup_is_owner_only_while_it_is_written(app, tmp_path, open_umask, monkeypatch):
+    from directory import backup as backup_module
+
+    modes = []
+    real_dumps = backup_module.json.dumps
+
+    def spy(*args, **kwargs):
+        partial = tmp_path / "b.jsonl.partial"
+        if partial.exists():
+            modes.append(stat.S_IMODE(partial.stat().st_mode))
+        return real_dumps(*args, **kwargs)
+
+    monkeypatch.setattr(backup_module.json, "dumps", spy)
+    assert app.test_cli_runner().invoke(args=["backup", str(tmp_path / "b.jsonl")]).exit_code == 0
+    assert modes and set(modes) == {0o600}
