@@ -20,14 +20,19 @@ def error_response(status: int, error: str, message: str, **extra):
     return render_template("errors/error.html", status=status, error=error, message=message), status
 
 
+def _headers_of(exc: HTTPException) -> dict:
+    """Return the headers the exception carries (Allow on a 405, Retry-After...), less its Content-Type."""
+    headers = {name: value for name, value in exc.get_headers() if name.lower() != "content-type"}
+    if exc.code == 429:
+        headers.setdefault("Retry-After", "60")
+    return headers
+
+
 def init_app(app):
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        response = error_response(exc.code or 500, exc.name, exc.description or "")
-        if exc.code == 429:
-            body, status = response
-            return body, status, {"Retry-After": "60"}
-        return response
+        body, status = error_response(exc.code or 500, exc.name, exc.description or "")
+        return body, status, _headers_of(exc)
 
     @app.errorhandler(IndexBusy)
     def search_rebuilding(exc):

@@ -10,6 +10,7 @@ from functools import cache
 
 from .. import dimensions
 from ..interchange import oruk
+from . import parameter_schemas
 from .params import API_DIMENSIONS
 
 IMPLEMENTED = (
@@ -33,10 +34,7 @@ def _vocabulary_parameter(name, vocabulary, description):
         "name": name,
         "in": "query",
         "required": False,
-        "style": "form",
-        "explode": False,
         "description": f"{description} Comma-separated codes of our `{vocabulary}` taxonomy (any of them).",
-        "schema": {"type": "array", "items": {"type": "string"}},
     }
 
 
@@ -47,7 +45,6 @@ EXTENSIONS = [
         "required": False,
         "description": "Services a resident of this London borough can use (slug such as `lambeth`, or ONS "
         "code such as `E09000022`): located there, named in the catchment, London-wide, national or remote.",
-        "schema": {"type": "string"},
     },
     *(_vocabulary_parameter(d.param, d.vocabulary, d.api_description) for d in API_DIMENSIONS),
     {
@@ -55,14 +52,12 @@ EXTENSIONS = [
         "in": "query",
         "required": False,
         "description": dimensions.PATHWAY.api_description,
-        "schema": {"type": "string"},
     },
     {
         "name": "open_now",
         "in": "query",
         "required": False,
         "description": "Only services open now (Europe/London).",
-        "schema": {"type": "boolean"},
     },
 ]
 SERVICE_LIST_EXTRAS = [
@@ -78,6 +73,17 @@ ERROR_SCHEMA = {
         "message": {"type": "string", "description": "What was wrong, in words fit for a person."},
         "parameter": {"type": "string", "description": "The query parameter at fault (400 only)."},
     },
+}
+
+
+BAD_REQUEST = (
+    "A parameter has a value we cannot use, is given twice, or is empty; `parameter` names it. Also "
+    "any control character in the address or a parameter."
+)
+RETRY_AFTER = {
+    "description": "Seconds to wait before trying again.",
+    "required": True,
+    "schema": {"type": "string"},
 }
 
 
@@ -103,7 +109,10 @@ def _base() -> dict:
                 "Read-only and open: no key. Open Referral UK 3.0 (a profile of HSDS 3.0) with extension "
                 "parameters for catchment, service types, referral routes, audiences, delivery, care "
                 "pathways and opening hours. Only published, active services appear. Unknown parameters "
-                "are ignored; a bad value gives a 400 naming the parameter. Rate limited per client "
+                "are ignored. Each parameter is taken exactly as its schema says, or refused with a 400 "
+                "whose `parameter` names it: given at most once (lists are comma-separated, without "
+                "spaces), never empty (except `search`), codes exactly as listed (case matters), text "
+                "without control characters and within its `maxLength`. Rate limited per client "
                 "address (429 with Retry-After). "
                 "Schemas: Open Referral UK 3.0 (https://openreferraluk.org/), BSD 3-Clause and CC BY-SA 4.0."
             ),
@@ -118,32 +127,29 @@ def _base() -> dict:
     }
     for param in EXTENSIONS:
         document["components"]["parameters"][param["name"]] = param
-    parameters = document["components"]["parameters"]
-    parameters["proximity"]["schema"] = {"type": "number", "exclusiveMinimum": 0, "maximum": 100000}
-    parameters["proximity"]["description"] = (
-        "Only locations within this many metres of the postcode's centroid."
-    )
-    parameters["page"]["schema"] = {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 1}
-    parameters["per_page"]["schema"] = {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}
-    parameters["format"]["schema"] = {"type": "string", "enum": ["json", "ndjson"], "default": "json"}
-    parameters["modified_after"]["schema"] = {"type": "string", "format": "date-time"}
+    for parameter in document["components"]["parameters"].values():
+        parameter_schemas.apply(parameter)
     for path in IMPLEMENTED:
         item = _local_refs(copy.deepcopy(source["paths"][path]))
+        for parameter in item.get("parameters", []):
+            parameter_schemas.apply(parameter)
         for operation in (v for k, v in item.items() if k in ("get", "post")):
             operation.pop("tags", None)
             params = operation.setdefault("parameters", [])
+            for parameter in params:
+                if "$ref" not in parameter:
+                    parameter_schemas.apply(parameter)
             if path in ("/services", "/service_at_locations"):
                 params += [{"$ref": f"#/components/parameters/{p['name']}"} for p in EXTENSIONS]
             if path == "/services":
                 params += [{"$ref": f"#/components/parameters/{name}"} for name in SERVICE_LIST_EXTRAS]
-            operation["responses"]["404" if "{id}" in path else "400"] = (
-                _error("No published record has this id.")
-                if "{id}" in path
-                else _error("A parameter has a value we cannot use; `parameter` names it.")
-            )
-            operation["responses"]["429"] = _error(
-                "Too many requests from this address; retry after Retry-After."
-            )
+            operation["responses"]["400"] = _error(BAD_REQUEST)
+            if "{id}" in path:
+                operation["responses"]["404"] = _error("No published record has this id.")
+            operation["responses"]["429"] = {
+                **_error("Too many requests from this address; retry after Retry-After."),
+                "headers": {"Retry-After": RETRY_AFTER},
+            }
             if path in LISTS:
                 operation["responses"]["200"]["content"]["application/x-ndjson"] = {
                     "schema": {"type": "string"},
@@ -157,6 +163,7 @@ def document(server_url: str) -> dict:
     """Return the OpenAPI document, its server being this API's base URL."""
     result = copy.deepcopy(_base())
     result["servers"] = [{"url": server_url}]
+    parameter_schemas.known_codes(result["components"]["parameters"])
     return result
 
 

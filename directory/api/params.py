@@ -1,22 +1,37 @@
-"""Read and check API query parameters; a bad value raises `BadParameter` naming the parameter."""
+"""Read and check API query parameters; a bad value raises `BadParameter` naming the parameter.
+
+Each value is taken exactly as the OpenAPI document (openapi.py) describes it, so that the
+document stays true: a parameter is given at most once, a typed parameter is never empty, and
+codes are the ones the document lists, which these functions read from the same data.
+"""
 
 import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from .. import dimensions, reference
+from .. import dimensions, plain_text
 from ..extensions import db
-from ..models import Pathway, Taxonomy, TaxonomyTerm
+from ..models import Borough, Pathway, Taxonomy, TaxonomyTerm
 
 MAX_PER_PAGE = 1000
 DEFAULT_PER_PAGE = 50
-MAX_TEXT = 200
+MAX_PAGE = 1_000_000
+MAX_TEXT = 200  # characters in one value, or in one item of a comma-separated list
+MAX_ITEMS = 50  # items in a comma-separated list
+MIN_PROXIMITY_M = 1
 MAX_PROXIMITY_M = 100_000
-TRUE = {"true", "1", "yes", "on"}
-FALSE = {"false", "0", "no", "off", ""}
+FORMATS = ("json", "ndjson")
+_INTEGER = re.compile(r"-?[0-9]+")
+_NUMBER = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
+# RFC 3339 date-time or full date; a "+" sent unencoded arrives as a space, so that is read as "+".
+_MOMENT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[-+ ][0-9]{2}:[0-9]{2}))?"
+)
 # The taxonomy filters in the order the API has documented (and checked) them since it was published.
 API_DIMENSIONS = dimensions.first_these(
     dimensions.SERVICE_TYPE, dimensions.REFERRAL_ROUTE, dimensions.AUDIENCE, dimensions.DELIVERY,
@@ -71,13 +86,36 @@ class ServiceQuery:
         )
 
 
+# --- the codes the API knows (the document lists the same) -----------------------------------------
+
+
+def vocabulary_codes(vocabulary: str) -> list[str]:
+    """Return the codes of one of our taxonomies."""
+    return sorted(
+        db.session.scalars(select(TaxonomyTerm.code).join(Taxonomy).where(Taxonomy.code == vocabulary))
+    )
+
+
+def pathway_slugs() -> list[str]:
+    return sorted(db.session.scalars(select(Pathway.slug)))
+
+
+def borough_slugs() -> dict[str, str]:
+    """Return every way the API takes a borough (slug or ONS code), each to its slug."""
+    rows = db.session.execute(select(Borough.slug, Borough.ons_code).order_by(Borough.slug)).all()
+    return {**{slug: slug for slug, _ in rows}, **{code: slug for slug, code in rows}}
+
+
+# --- whole requests ------------------------------------------------------------------------------------
+
+
 def paging(args: MultiDict) -> Paging:
     """Return the page, page size and format asked for."""
-    fmt = text(args, "format").lower() or "json"
-    if fmt not in ("json", "ndjson"):
+    fmt = _one(args, "format")
+    if fmt is not None and fmt not in FORMATS:
         raise BadParameter("format", "format must be json or ndjson.")
     return Paging(
-        page=integer(args, "page", 1, minimum=1, maximum=1_000_000),
+        page=integer(args, "page", 1, minimum=1, maximum=MAX_PAGE),
         per_page=integer(args, "per_page", DEFAULT_PER_PAGE, minimum=1, maximum=MAX_PER_PAGE),
         ndjson=fmt == "ndjson",
     )
@@ -89,122 +127,152 @@ def service_query(args: MultiDict) -> ServiceQuery:
         text=text(args, "search"),
         taxonomy_term_ids=listed(args, "taxonomy_term_id"),
         taxonomy_ids=listed(args, "taxonomy_id"),
-        organization_id=text(args, "organization_id"),
+        organization_id=identifier(args, "organization_id"),
         modified_after=moment(args, "modified_after"),
         minimal=boolean(args, "minimal"),
         full=boolean(args, "full"),
-        postcode=text(args, "postcode"),
+        postcode=identifier(args, "postcode"),
         proximity_m=proximity(args),
+        borough=choice(args, "borough", borough_slugs, "a London borough slug (e.g. lambeth) or ONS code"),
+        pathway=choice(args, "pathway", lambda: {s: s for s in pathway_slugs()}, "a care pathway here"),
         open_now=boolean(args, "open_now"),
         chosen={d.field: codes(args, d.param, d.vocabulary) for d in API_DIMENSIONS},
     )
     if query.proximity_m is not None and not query.postcode:
-        raise BadParameter("proximity", "proximity (in metres) needs a postcode to measure from.")
-    borough = text(args, "borough")
-    if borough:
-        found = reference.borough_by_slug_or_code(borough)
-        if found is None:
-            raise BadParameter(
-                "borough", f"“{borough[:40]}” is not a London borough slug (e.g. lambeth) or ONS code."
-            )
-        query.borough = found.slug
-    pathway = text(args, "pathway")
-    if pathway:
-        if db.session.query(Pathway.id).filter(Pathway.slug == pathway.lower()).first() is None:
-            raise BadParameter("pathway", f"“{pathway[:40]}” is not a care pathway here.")
-        query.pathway = pathway.lower()
+        raise BadParameter(
+            "proximity", "proximity (in metres) needs a postcode to measure from: add postcode."
+        )
     return query
 
 
+# --- one parameter -------------------------------------------------------------------------------------
+
+
+def _one(args: MultiDict, name: str, limit: int | None = MAX_TEXT) -> str | None:
+    """Return the parameter's value, None when it is absent; refuse it given more than once."""
+    values = args.getlist(name)
+    if len(values) > 1:
+        raise BadParameter(
+            name, f"{name} was given {len(values)} times; give it once (several codes go comma-separated)."
+        )
+    if not values:
+        return None
+    if limit is not None and len(values[0]) > limit:
+        raise BadParameter(name, f"{name} is too long (at most {limit} characters).")
+    if plain_text.has_control_characters(values[0]):
+        raise BadParameter(name, f"{name} contains a control character, which is not allowed.")
+    return values[0]
+
+
+def _given(args: MultiDict, name: str, limit: int | None = MAX_TEXT) -> str | None:
+    """Return a typed parameter's value (None when absent), refusing an empty one."""
+    raw = _one(args, name, limit)
+    if raw is not None and not raw.strip():
+        raise BadParameter(name, f"{name} is empty: give a value or leave {name} out.")
+    return raw
+
+
 def text(args: MultiDict, name: str) -> str:
-    value = (args.get(name) or "").strip()
-    if len(value) > MAX_TEXT:
-        raise BadParameter(name, f"{name} is too long (at most {MAX_TEXT} characters).")
-    if "\x00" in value:
-        raise BadParameter(name, f"{name} contains a character that is not allowed.")
-    return value
+    """Return free text (empty when absent or blank)."""
+    return (_one(args, name) or "").strip()
+
+
+def identifier(args: MultiDict, name: str) -> str:
+    """Return an id or postcode: empty when absent, refused when given empty."""
+    return (_given(args, name) or "").strip()
 
 
 def listed(args: MultiDict, name: str) -> list[str]:
-    """Return a parameter given once comma-separated or repeated, as a list."""
+    """Return a comma-separated parameter as a list (spaces around commas are ignored)."""
+    raw = _given(args, name, limit=None)
+    if raw is None:
+        return []
+    parts = [part.strip() for part in raw.split(",")]
+    if len(parts) > MAX_ITEMS:
+        raise BadParameter(name, f"{name} has {len(parts)} values; give at most {MAX_ITEMS}.")
     values = []
-    for raw in args.getlist(name):
-        for part in raw.split(","):
-            part = part.strip()
-            if len(part) > MAX_TEXT or "\x00" in part:
-                raise BadParameter(name, f"{name} has a value that is too long or not allowed.")
-            if part and part not in values:
-                values.append(part)
+    for part in parts:
+        if not part:
+            raise BadParameter(name, f"{name} has an empty value between commas.")
+        if len(part) > MAX_TEXT:
+            raise BadParameter(name, f"A value of {name} is too long (at most {MAX_TEXT} characters).")
+        if part not in values:
+            values.append(part)
     return values
 
 
 def codes(args: MultiDict, name: str, vocabulary: str) -> list[str]:
-    values = [v.lower() for v in listed(args, name)]
+    values = listed(args, name)
     if not values:
         return []
-    known = set(
-        db.session.scalars(select(TaxonomyTerm.code).join(Taxonomy).where(Taxonomy.code == vocabulary))
-    )
+    known = vocabulary_codes(vocabulary)
     unknown = [v for v in values if v not in known]
     if unknown:
         raise BadParameter(
-            name,
-            f"Unknown {name}: {', '.join(u[:40] for u in unknown)}. Use any of: {', '.join(sorted(known))}.",
+            name, f"Unknown {name}: {', '.join(u[:40] for u in unknown)}. Use any of: {', '.join(known)}."
         )
     return values
 
 
+def choice(args: MultiDict, name: str, known_codes: Callable[[], dict[str, str]], meaning: str) -> str:
+    """Return what a code stands for among `known_codes()`; empty when the parameter is absent."""
+    raw = _given(args, name)
+    if raw is None:
+        return ""
+    known = known_codes()
+    if raw not in known:
+        raise BadParameter(name, f"“{raw[:40]}” is not {meaning}.")
+    return known[raw]
+
+
 def integer(args: MultiDict, name: str, default: int, *, minimum: int, maximum: int) -> int:
-    raw = (args.get(name) or "").strip()
-    if not raw:
+    raw = _given(args, name)
+    if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadParameter(name, f"{name} must be a whole number, not “{raw[:20]}”.") from None
+    if not _INTEGER.fullmatch(raw):
+        raise BadParameter(name, f"{name} must be a whole number, not “{raw[:20]}”.")
+    value = int(raw)
     if not minimum <= value <= maximum:
         raise BadParameter(name, f"{name} must be between {minimum} and {maximum}.")
     return value
 
 
 def boolean(args: MultiDict, name: str) -> bool:
-    raw = (args.get(name) or "").strip().lower()
-    if raw in TRUE:
-        return True
-    if raw in FALSE:
+    raw = _given(args, name)
+    if raw is None or raw == "false":
         return False
+    if raw == "true":
+        return True
     raise BadParameter(name, f"{name} must be true or false.")
 
 
 def proximity(args: MultiDict) -> float | None:
-    raw = (args.get("proximity") or "").strip()
-    if not raw:
+    raw = _given(args, "proximity")
+    if raw is None:
         return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise BadParameter("proximity", f"proximity must be a number of metres, not “{raw[:20]}”.") from None
-    if not math.isfinite(value) or not 0 < value <= MAX_PROXIMITY_M:
+    value = float(raw) if _NUMBER.fullmatch(raw) else math.nan
+    if not MIN_PROXIMITY_M <= value <= MAX_PROXIMITY_M:  # NaN and infinity fail this too
         raise BadParameter(
-            "proximity", f"proximity must be more than 0 and at most {MAX_PROXIMITY_M} metres."
+            "proximity", f"proximity must be a number of metres from {MIN_PROXIMITY_M} to {MAX_PROXIMITY_M}."
         )
     return value
 
 
 def moment(args: MultiDict, name: str) -> datetime | None:
-    raw = (args.get(name) or "").strip()
-    if not raw:
+    raw = _given(args, name)
+    if raw is None:
         return None
+    if not _MOMENT.fullmatch(raw):
+        raise BadParameter(name, f"{name} must be an ISO 8601 date or date-time, like 2025-01-31T09:00:00Z.")
     try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "+"))
+        value = datetime.fromisoformat(raw.upper().replace("Z", "+00:00").replace(" ", "+"))
     except ValueError:
-        try:
-            day = date.fromisoformat(raw)
-        except ValueError:
-            raise BadParameter(
-                name, f"{name} must be an ISO 8601 date or date-time, like 2025-01-31T09:00:00Z."
-            ) from None
-        value = datetime(day.year, day.month, day.day)
+        # The shape is right but the day or time is not (2025-02-30, 25:00).
+        raise BadParameter(name, f"{name} is not a real date and time: “{raw[:40]}”.") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        # An offset that carries the first or last representable day past it: as early or late as can be.
+        return datetime.min.replace(tzinfo=UTC) if value.year == 1 else datetime.max.replace(tzinfo=UTC)

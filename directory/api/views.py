@@ -147,7 +147,7 @@ def taxonomy_terms():
     paging = params.paging(request.args)
     text = params.text(request.args, "search").lower()
     taxonomy_ids = params.listed(request.args, "taxonomy_id")
-    parent_id = params.text(request.args, "parent_id")
+    parent_id = params.identifier(request.args, "parent_id")
     top_only = params.boolean(request.args, "top_only")
     terms = db.session.scalars(
         select(TaxonomyTerm)

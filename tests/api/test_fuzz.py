@@ -1,61 +1,108 @@
 """Fuzzing the API: schemathesis from our OpenAPI document, and Hypothesis over parameter values.
 
-No input may produce a 500, and every answer must be a schema-valid ORUK document or a JSON 4xx.
+No input may produce a 500; every answer must be a schema-valid ORUK document or a JSON 4xx; and
+the document must say what the API does, which schemathesis checks with all its checks, on
+schema-valid and schema-violating requests, through every phase its command line runs.
 """
 
+import collections
 import json
+import string
+from urllib.parse import quote
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from schemathesis import checks
+from schemathesis import GenerationMode
+from schemathesis.checks import CHECKS
+from schemathesis.engine import Status, events, from_schema
+from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER
 
-from directory import search
+from directory import geo, search
+from directory.api import parameter_schemas
 from directory.interchange import oruk
 
 API = "/api/v1"
 SETTINGS = settings(max_examples=200, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 LIST_SCHEMAS = {"services": "service_list", "service_at_locations": "service_at_location_list"}
 ITEM_SCHEMAS = {"services": "service", "service_at_locations": "service_at_location"}
+FUZZ_EXAMPLES = 25  # per operation and phase; the coverage phase adds its own boundary cases
+ENOUGH_CASES = 1200  # a run of these settings makes about 1,600
 
 
-def test_schemathesis_finds_no_server_error_and_no_invalid_response(seeded_app):
+def london_postcodes():
+    """What the document's `london-postcode` format means: bundled sectors mostly in London, any case."""
+    sectors = sorted(
+        s for s, row in geo._sectors().items() if float(row["london_share"]) >= geo.LONDON_SHARE_THRESHOLD
+    )
+    units = st.text(alphabet=string.ascii_uppercase, min_size=2, max_size=2)
+    return st.builds(
+        lambda sector, unit, lower: (sector + unit).lower() if lower else sector + unit,
+        st.sampled_from(sectors),
+        st.just("") | units,
+        st.booleans(),
+    )
+
+
+def with_a_postcode_for_proximity(ctx, case, kwargs):
+    # "proximity needs a postcode" ties two parameters together, which OpenAPI cannot express
+    # (the document says it in words; test_contract.py proves the 400). Without this, schemathesis
+    # would send proximity alone as valid data, and positive_data_acceptance would fail on our
+    # documented 400. Adding a postcode leaves every other value, valid or not, as generated.
+    if case.query and "proximity" in case.query and "postcode" not in case.query:
+        case.query["postcode"] = "SW9 8BS"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Open (issue 17, item 16): with every check, schemathesis still reports schema-violating "
+    "requests accepted (e.g. a boolean parameter given as a number) and schema-valid ones refused "
+    "(e.g. unknown taxonomy ids); strict, so this fails as soon as they are fixed and the mark must go.",
+)
+def test_schemathesis_with_every_check_finds_nothing_on_valid_and_invalid_requests(seeded_app):
     search.ensure_index()
+    schemathesis.openapi.format(parameter_schemas.POSTCODE_FORMAT, london_postcodes())
     schema = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", seeded_app)
-    operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 11
-    statuses = []
-
-    # Our extension parameters mean something (a London borough, a known code), so a schema-valid
-    # value can still be refused with a 400: positive-data acceptance is not one of the checks.
-    @SETTINGS
-    @given(case=st.one_of([op.as_strategy() for op in operations]))
-    def run(case):
-        response = case.call()
-        statuses.append(response.status_code)
-        case.validate_response(
-            response,
-            checks=[
-                checks.not_a_server_error,
-                checks.status_code_conformance,
-                checks.content_type_conformance,
-                checks.response_schema_conformance,
-            ],
-        )
-        if response.status_code == 200 and response.headers.get("Content-Type", "").startswith(
-            "application/x-"
-        ):
-            for line in response.text.splitlines():
-                json.loads(line)
-
-    run()
-    assert 200 in statuses and 500 not in statuses
+    schema.config.generation.update(modes=list(GenerationMode), max_examples=FUZZ_EXAMPLES)
+    assert len(list(schema.get_all_operations())) == 11
+    failures, checks_run, modes, statuses, cases = {}, set(), set(), collections.Counter(), 0
+    schemathesis.hook("before_call")(with_a_postcode_for_proximity)
+    try:
+        for event in from_schema(schema).execute():
+            assert not isinstance(event, (events.NonFatalError, events.FatalError)), event
+            if not isinstance(event, events.ScenarioFinished):
+                continue
+            recorder = event.recorder
+            cases += len(recorder.cases)
+            modes |= {node.value.meta.generation.mode for node in recorder.cases.values() if node.value.meta}
+            statuses.update(i.response.status_code for i in recorder.interactions.values() if i.response)
+            for node in (n for nodes in recorder.checks.values() for n in nodes):
+                checks_run.add(node.name)
+                if node.status == Status.FAILURE and node.failure_info:
+                    failure = node.failure_info.failure
+                    failures.setdefault(
+                        (recorder.label, node.name, failure.title),
+                        f"{node.failure_info.code_sample}\n{failure.message}",
+                    )
+    finally:
+        GLOBAL_HOOK_DISPATCHER.unregister(with_a_postcode_for_proximity)
+    assert not failures, "\n\n".join(f"{' / '.join(key)}\n{text}" for key, text in failures.items())
+    assert checks_run == set(CHECKS.get_all_names()), set(CHECKS.get_all_names()) - checks_run
+    assert modes == set(GenerationMode)
+    assert cases >= ENOUGH_CASES, cases
+    # Valid data answered, invalid data refused, undeclared methods refused with Allow, unknown ids.
+    assert {200, 400, 404, 405} <= set(statuses) and 500 not in statuses, statuses
 
 
 words = st.sampled_from(
     ["tina", "G", "chems", "PEP", "needle exchange", "gum", "trans", "xq", "", "caf\u00e9", "%"]
 )
-junk = st.text(max_size=12)
+junk = st.text(max_size=12)  # any characters, control characters included
+# What the audit sent: control characters (NUL gave PostgreSQL 500s) and values far past any limit.
+hostile = st.sampled_from(["\x00", "\x1f", "\x7f", "\x85", "\n", "\r\n"]).map("a{}b".format) | st.integers(
+    201, 20_000
+).map("x".__mul__)
 
 
 def codes(vocabulary_codes):
@@ -85,8 +132,21 @@ PARAMETERS = {
     "taxonomy_id": junk,
     "organization_id": junk,
     "format": st.sampled_from(["json", "ndjson", "xml"]),
+    "full_service": st.sampled_from(["true", "false", "x"]),
+    "top_only": st.sampled_from(["true", "false", "x"]),
+    "parent_id": junk,
     "unknown_parameter": junk,
 }
+PARAMETERS = {name: values | hostile for name, values in PARAMETERS.items()}
+# The list endpoints and the parameters each reads (unknown ones are ignored).
+LISTS = {
+    "services": sorted(set(PARAMETERS) - {"full_service", "top_only", "parent_id"}),
+    "service_at_locations": sorted(set(PARAMETERS) - {"full_service", "top_only", "parent_id", "minimal"}),
+    "organizations": ["search", "full", "full_service", "page", "per_page", "format", "unknown_parameter"],
+    "taxonomies": ["search", "page", "per_page", "format", "unknown_parameter"],
+    "taxonomy_terms": ["search", "page", "per_page", "format", "taxonomy_id", "parent_id", "top_only"],
+}
+ITEMS = ["services", "service_at_locations", "organizations", "taxonomies", "taxonomy_terms"]
 
 
 def test_hypothesis_over_parameter_values_never_500s_and_always_validates(seeded_app, valid):
@@ -96,12 +156,17 @@ def test_hypothesis_over_parameter_values_never_500s_and_always_validates(seeded
 
     @SETTINGS
     @given(
-        endpoint=st.sampled_from(["services", "service_at_locations"]),
-        query=st.dictionaries(st.sampled_from(sorted(PARAMETERS)), st.none(), max_size=5).flatmap(
-            lambda keys: st.fixed_dictionaries({k: PARAMETERS[k] for k in keys})
+        query=st.sampled_from(sorted(LISTS)).flatmap(
+            lambda endpoint: st.tuples(
+                st.just(endpoint),
+                st.dictionaries(st.sampled_from(LISTS[endpoint]), st.none(), max_size=5).flatmap(
+                    lambda keys: st.fixed_dictionaries({k: PARAMETERS[k] for k in keys})
+                ),
+            )
         ),
     )
-    def run(endpoint, query):
+    def run(query):
+        endpoint, query = query
         response = client.get(f"{API}/{endpoint}", query_string=query)
         outcomes.append(response.status_code)
         assert response.status_code in (200, 400), (query, response.status_code, response.get_data()[:300])
@@ -109,6 +174,8 @@ def test_hypothesis_over_parameter_values_never_500s_and_always_validates(seeded
             body = response.get_json()
             assert body["error"] == "Bad Request" and body["message"]
             assert body["parameter"] in query, (query, body)
+        elif endpoint not in LIST_SCHEMAS:
+            assert response.is_json or response.mimetype == "application/x-ndjson"
         elif response.mimetype == "application/x-ndjson":
             for line in response.get_data(as_text=True).splitlines():
                 valid(ITEM_SCHEMAS[endpoint], json.loads(line))
@@ -117,6 +184,22 @@ def test_hypothesis_over_parameter_values_never_500s_and_always_validates(seeded
 
     run()
     assert 200 in outcomes and 400 in outcomes
+
+
+def test_hypothesis_over_path_ids_never_500s(seeded_app):
+    client = seeded_app.test_client()
+    outcomes = []
+
+    @SETTINGS
+    @given(item=st.sampled_from(ITEMS), item_id=junk.filter(bool) | hostile)
+    def run(item, item_id):
+        response = client.get(f"{API}/{item}/{quote(item_id, safe='')}", query_string={"full": "true"})
+        outcomes.append(response.status_code)
+        assert response.status_code in (400, 404), (item, item_id[:50], response.status_code)
+        assert response.get_json()["error"]
+
+    run()
+    assert 400 in outcomes and 404 in outcomes
 
 
 def test_openapi_document_describes_the_api_as_built(seeded_app):
