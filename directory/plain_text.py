@@ -42,3 +42,8 @@ def has_control_characters(text: str) -> bool:
 def printable(text: str) -> str:
     """Return `text` with control characters shown as escapes, safe to echo in a message or log."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def without_control_characters(text: str) -> str:
+    """Return `text` with every control character (line breaks included) turned into a space."""
+    return _CONTROL.sub(" ", text)

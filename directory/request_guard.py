@@ -10,11 +10,24 @@ from flask import current_app, request
 from . import plain_text
 from .errors import error_response
 
+ALL = None  # marks a view that checks every query parameter itself
 
-def checks_own_query(view):
-    """Mark a view that answers control characters in its query string beside the form's field."""
-    view.checks_own_query = True
-    return view
+
+def checks_own_query(*params):
+    """Mark a view that answers control characters in the named query parameters beside its form's fields.
+
+    The guard still refuses them in any other parameter. Used bare (`@checks_own_query`), the view
+    checks every parameter itself.
+    """
+    if len(params) == 1 and callable(params[0]):
+        params[0].checks_own_query = ALL
+        return params[0]
+
+    def mark(view):
+        view.checks_own_query = frozenset(params)
+        return view
+
+    return mark
 
 
 def init_app(app):
@@ -27,9 +40,12 @@ def refuse_control_characters():
             400, "Bad Request", "The address contains a control character (such as a null byte)."
         )
     view = current_app.view_functions.get(request.endpoint)
-    if getattr(view, "checks_own_query", False):
+    own = getattr(view, "checks_own_query", frozenset())
+    if own is ALL:
         return None
     for name, value in request.args.items(multi=True):
+        if name in own:
+            continue
         if plain_text.has_control_characters(name) or plain_text.has_control_characters(value):
             return error_response(
                 400,

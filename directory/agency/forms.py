@@ -7,7 +7,6 @@ as `listing.SERVICE_FIELDS` says; its location and phone rows are in `listing_fo
 from flask import request
 from sqlalchemy import select
 from wtforms import (
-    FieldList,
     FormField,
     HiddenField,
     IntegerField,
@@ -32,13 +31,16 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import dimensions, listing, reference
 from ..extensions import db
-from ..forms import DirectoryForm
-from ..listing.fields import KEPT, NUMBER, OPTIONAL, TEXT
+from ..forms import DirectoryForm, Rows
+from ..listing.fields import KEPT, NUMBER, OPTIONAL, TEXT, longest
 from ..models import Borough, Catchment
 from ..moderation import CLOSURE_STATUSES
 from .listing_forms import LocationForm, PhoneForm, blank, check_web_address, location_data, typed
 
 SPARE_SESSION_ROWS = 2
+# The most phone numbers and locations one listing takes.
+MOST_PHONES = 10
+MOST_LOCATIONS = 20
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -69,38 +71,41 @@ class ServiceForm(DirectoryForm):
     """A whole service listing, as an agency proposes it."""
 
     # The version the editor started from: a save based on an older one is refused.
-    base_version = HiddenField()
-    base_pending = HiddenField()
+    base_version = HiddenField(validators=[Length(max=20)])
+    base_pending = HiddenField(validators=[Length(max=20)])
 
     name = StringField(
-        "Name of the service", validators=[DataRequired("Enter the name of the service."), Length(max=200)]
+        "Name of the service",
+        validators=[DataRequired("Enter the name of the service."), Length(max=longest("name"))],
     )
-    description = TextAreaField("What the service does", validators=[Length(max=5000)], render_kw={"rows": 5})
+    description = TextAreaField(
+        "What the service does", validators=[Length(max=longest("description"))], render_kw={"rows": 5}
+    )
     alert = TextAreaField(
         "Alert (optional)",
-        validators=[Length(max=1000)],
+        validators=[Length(max=longest("alert"))],
         render_kw={"rows": 2},
         description="Shown at the top of the listing, e.g. “Closed on bank holidays”.",
     )
     url = StringField(
         "Website",
-        validators=[Optional(), Length(max=300), check_web_address],
+        validators=[Optional(), Length(max=longest("url")), check_web_address],
         render_kw={"type": "url", "autocomplete": "url"},
     )
     email = StringField(
         "Email address",
         validators=[
             Optional(),
-            Length(max=200),
+            Length(max=longest("email")),
             Email("Enter an email address, like clinic@example.nhs.uk.", check_deliverability=False),
         ],
         render_kw={"type": "email"},
     )
     application_process = TextAreaField(
-        "How to get help", render_kw={"rows": 3}, validators=[Length(max=3000)]
+        "How to get help", render_kw={"rows": 3}, validators=[Length(max=longest("application_process"))]
     )
     eligibility_description = TextAreaField(
-        "Who can use it", render_kw={"rows": 3}, validators=[Length(max=3000)]
+        "Who can use it", render_kw={"rows": 3}, validators=[Length(max=longest("eligibility_description"))]
     )
     minimum_age = IntegerField(
         "Minimum age (optional)",
@@ -112,11 +117,13 @@ class ServiceForm(DirectoryForm):
         validators=[Optional(), NumberRange(0, 120, "Enter an age from 0 to 120.")],
         render_kw={"inputmode": "numeric"},
     )
-    fees_description = StringField("Fees", validators=[Length(max=500)])
+    fees_description = StringField("Fees", validators=[Length(max=longest("fees_description"))])
     languages = StringField(
-        "Languages", validators=[Length(max=300)], description="Separate them with commas."
+        "Languages", validators=[Length(max=longest("languages"))], description="Separate them with commas."
     )
-    accessibility = TextAreaField("Accessibility", render_kw={"rows": 2}, validators=[Length(max=2000)])
+    accessibility = TextAreaField(
+        "Accessibility", render_kw={"rows": 2}, validators=[Length(max=longest("accessibility"))]
+    )
     catchment = RadioField(
         "Who may use it, by where they live",
         choices=[SelectChoice(code, Catchment.LABELS[code]) for code in Catchment.ALL],
@@ -128,8 +135,18 @@ class ServiceForm(DirectoryForm):
     audiences = _ticks(dimensions.AUDIENCE)
     referral_routes = _ticks(dimensions.REFERRAL_ROUTE)
     delivery = _ticks(dimensions.DELIVERY)
-    phones = FieldList(FormField(PhoneForm), min_entries=0)
-    locations = FieldList(FormField(LocationForm), min_entries=0)
+    phones = Rows(
+        FormField(PhoneForm),
+        min_entries=0,
+        most=MOST_PHONES,
+        message=f"Enter at most {MOST_PHONES} phone numbers: leave the rest blank.",
+    )
+    locations = Rows(
+        FormField(LocationForm),
+        min_entries=0,
+        most=MOST_LOCATIONS,
+        message=f"A listing takes at most {MOST_LOCATIONS} locations: tick “Remove” on the ones to drop.",
+    )
     reason = TextAreaField(
         "What changed and why (for the admin who reviews it)",
         render_kw={"rows": 2},
@@ -256,7 +273,7 @@ def blank_snapshot(organisation_id: str) -> listing.Snapshot:
 class CloseForm(DirectoryForm):
     """Ask an admin to mark a service closed."""
 
-    base_version = HiddenField()
+    base_version = HiddenField(validators=[Length(max=20)])
     status = RadioField(
         "Has the service closed for good?",
         choices=[SelectChoice(code, label) for code, label in CLOSURE_STATUSES.items()],

@@ -10,7 +10,6 @@ import phonenumbers
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
-    FieldList,
     FormField,
     HiddenField,
     SelectChoice,
@@ -20,13 +19,19 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from .. import contact_details, geo, hours, listing
+from .. import contact_details, geo, hours, listing, plain_text
 from ..extensions import db
-from ..forms import PlainForm
-from ..listing.fields import CHOICE, KEPT, OPTIONAL, POSTCODE, TEXT
+from ..forms import PlainForm, Rows
+from ..listing.fields import CHOICE, KEPT, LOCATION_PARTS, OPTIONAL, POSTCODE, TEXT, longest
 from ..models import LOCATION_TYPES, WEEKDAYS, Borough
 
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]?([0-5]\d)\s*$")
+# The most opening sessions one location takes: four a day, every day, and a couple more.
+MOST_SESSIONS = 30
+
+
+def _longest(key: str) -> int:
+    return longest(key, LOCATION_PARTS)
 
 
 def _borough_code_choices():
@@ -52,7 +57,8 @@ def check_web_address(form, field):
 
 def blank(value) -> bool:
     """Return whether a typed value is empty or only spaces."""
-    return value is None or str(value).strip() == ""
+    # A lone control character (a stray line break) is not blank: the row is checked and says so.
+    return value is None or (str(value).strip() == "" and not plain_text.has_control_characters(str(value)))
 
 
 class SessionForm(PlainForm):
@@ -64,8 +70,12 @@ class SessionForm(PlainForm):
         + [SelectChoice(str(i), d) for i, d in enumerate(WEEKDAYS)],
         validators=[Optional()],
     )
-    opens_at = StringField("Opens", render_kw={"type": "time", "placeholder": "09:00"})
-    closes_at = StringField("Closes", render_kw={"type": "time", "placeholder": "17:00"})
+    opens_at = StringField(
+        "Opens", validators=[Length(max=10)], render_kw={"type": "time", "placeholder": "09:00"}
+    )
+    closes_at = StringField(
+        "Closes", validators=[Length(max=10)], render_kw={"type": "time", "placeholder": "17:00"}
+    )
     note = StringField(
         "Note (optional)", validators=[Length(max=200)], render_kw={"placeholder": "e.g. walk-in"}
     )
@@ -73,6 +83,8 @@ class SessionForm(PlainForm):
     def is_blank(self) -> bool:
         """Return whether the row was left empty."""
         return all(blank(f.data) for f in (self.weekday, self.opens_at, self.closes_at, self.note))
+
+    left_out = is_blank
 
     def validate(self, extra_validators=None):
         if self.is_blank():
@@ -114,7 +126,7 @@ class SessionForm(PlainForm):
 class LocationForm(PlainForm):
     """A place the service runs, with its weekly opening times."""
 
-    id = HiddenField()
+    id = HiddenField(validators=[Length(max=36)])
     remove = BooleanField("Remove this location from the listing")
     location_type = SelectField(
         "Kind of location",
@@ -125,21 +137,35 @@ class LocationForm(PlainForm):
         ],
         validators=[InputRequired()],
     )
-    name = StringField("Name of the place (optional)", validators=[Length(max=200)])
-    address_1 = StringField("Address", validators=[Length(max=200)])
-    address_2 = StringField("Address line 2 (optional)", validators=[Length(max=200)])
-    city = StringField("Town or city", validators=[Length(max=100)])
-    postcode = StringField("Postcode", validators=[Length(max=10)], render_kw={"autocomplete": "postal-code"})
+    name = StringField("Name of the place (optional)", validators=[Length(max=_longest("name"))])
+    address_1 = StringField("Address", validators=[Length(max=_longest("address_1"))])
+    address_2 = StringField("Address line 2 (optional)", validators=[Length(max=_longest("address_2"))])
+    city = StringField("Town or city", validators=[Length(max=_longest("city"))])
+    postcode = StringField(
+        "Postcode", validators=[Length(max=_longest("postcode"))], render_kw={"autocomplete": "postal-code"}
+    )
     borough_code = SelectField("Borough (used when there is no postcode)", choices=_borough_code_choices)
-    url = StringField("Web address (for online services)", validators=[Length(max=300), check_web_address])
+    url = StringField(
+        "Web address (for online services)", validators=[Length(max=_longest("url")), check_web_address]
+    )
     hours_note = TextAreaField(
         "Note on opening times (optional)",
+        validators=[Length(max=_longest("hours_note"))],
         render_kw={"rows": 2},
         description="For example: “By appointment” or “Walk-in times change weekly”.",
     )
-    sessions = FieldList(FormField(SessionForm), min_entries=0)
+    sessions = Rows(
+        FormField(SessionForm),
+        min_entries=0,
+        most=MOST_SESSIONS,
+        message=f"Enter at most {MOST_SESSIONS} opening times for one location: leave the rest blank.",
+    )
 
     place: geo.Place | None = None
+
+    def left_out(self) -> bool:
+        """Return whether the editor ticked this location for removal."""
+        return bool(self.remove.data)
 
     def validate(self, extra_validators=None):
         if self.remove.data:
@@ -189,7 +215,8 @@ class LocationForm(PlainForm):
             seen.append(current)
         if not ok:
             # FieldList gathered its rows' errors before these were found: gather them again.
-            self.sessions.errors = [entry.errors for entry in self.sessions.entries]
+            section = self.sessions.section_errors
+            self.sessions.errors = [entry.errors for entry in self.sessions.entries] + section
         return ok
 
     def snapshot(self, start_locations: dict, allowed_ids: set[str]) -> listing.LocationSnapshot:
@@ -281,6 +308,10 @@ class PhoneForm(PlainForm):
         validators=[Length(max=200)],
         render_kw={"placeholder": "e.g. Appointments"},
     )
+
+    def left_out(self) -> bool:
+        """Return whether the row was left empty."""
+        return blank(self.number.data) and blank(self.description.data)
 
     def validate_number(self, field):
         if blank(field.data):

@@ -49,6 +49,7 @@ def service(service_id):
         pending_diffs=pending_diffs,
         confirm_form=ConfirmForm(),
         stale_after_days=_stale_days(),
+        may_withdraw=moderation.may_withdraw,
     )
 
 
@@ -169,7 +170,11 @@ def withdraw(revision_id):
 @agency_member_required
 def history(service_id):
     """Show every version of a listing with who changed what, when and why."""
-    service = get_service_or_404(service_id)
+    return history_page(get_service_or_404(service_id))
+
+
+def history_page(service, refused_id=None, refused_reason=None, status=200):
+    """Render a listing's history; a refused restore shows its reason's error beside that revision."""
     latest = revisions.latest_published(service.id)
     return render_template(
         "agency/history.html",
@@ -177,7 +182,9 @@ def history(service_id):
         entries=moderation.history(service),
         published=RevisionStatus.PUBLISHED,
         latest_published=latest.number if latest else None,
-    )
+        refused_id=refused_id,
+        refused_reason=refused_reason,
+    ), status
 
 
 def _location_ids(service, start) -> set[str]:
@@ -204,6 +211,10 @@ def form_error_list(form) -> list[tuple[str, str]]:
     def walk(fields, context=""):
         for field in fields:
             if isinstance(field, FieldList):
+                found.extend(
+                    (field.id, f"{context}{field.label.text}: {message}")
+                    for message in getattr(field, "section_errors", ())
+                )
                 for position, entry in enumerate(field.entries, start=1):
                     walk(
                         entry.form if isinstance(entry, FormField) else [entry],

@@ -21,8 +21,10 @@ from .fields import (
     PhoneSnapshot,
     ScheduleSnapshot,
     Snapshot,
+    longest,
 )
 from .snapshot import apply, take
+from .storable import problem as storage_problem
 
 __all__ = [
     "AT_LOCATION_FIELDS",
@@ -45,5 +47,7 @@ __all__ = [
     "describe_location",
     "diff",
     "location_title",
+    "longest",
+    "storage_problem",
     "take",
 ]

@@ -31,6 +31,9 @@ class Field:
     label: str  # what moderation diffs call it; "" when diffs leave it out
     kind: str  # how the agency form fills it (one of the kinds above)
     type: object = str  # what a snapshot holds for it
+    # The most characters the form takes for typed text: the column's length, or for an unlimited
+    # (Text) column what a reader of the listing can be asked to read.
+    max_length: int | None = None
 
 
 class PhoneSnapshot(TypedDict):
@@ -52,44 +55,52 @@ class ScheduleSnapshot(TypedDict):
 # Columns of a service that make up its listing, in the order snapshots store them. Verification and
 # bookkeeping are left out, so "still accurate" clicks and no-op saves never create a revision.
 SERVICE_FIELDS: tuple[Field, ...] = (
-    Field("name", "Name", TEXT),
+    Field("name", "Name", TEXT, max_length=200),
     Field("organisation_id", "Organisation", KEPT, str | None),
-    Field("description", "Description", TEXT),
+    Field("description", "Description", TEXT, max_length=5000),
     Field("status", "Status", KEPT),
     Field("is_published", "Shown publicly", KEPT, bool),
-    Field("alert", "Alert", TEXT),
-    Field("url", "Website", OPTIONAL, str | None),
-    Field("email", "Email", OPTIONAL, str | None),
-    Field("application_process", "How to get help", TEXT),
-    Field("eligibility_description", "Who can use it", TEXT),
+    Field("alert", "Alert", TEXT, max_length=1000),
+    Field("url", "Website", OPTIONAL, str | None, max_length=300),
+    Field("email", "Email", OPTIONAL, str | None, max_length=200),
+    Field("application_process", "How to get help", TEXT, max_length=3000),
+    Field("eligibility_description", "Who can use it", TEXT, max_length=3000),
     Field("minimum_age", "Minimum age", NUMBER, int | None),
     Field("maximum_age", "Maximum age", NUMBER, int | None),
-    Field("fees_description", "Fees", TEXT),
-    Field("languages", "Languages", TEXT),
-    Field("accessibility", "Accessibility", TEXT),
+    Field("fees_description", "Fees", TEXT, max_length=500),
+    Field("languages", "Languages", TEXT, max_length=300),
+    Field("accessibility", "Accessibility", TEXT, max_length=2000),
     Field("catchment", "Who may use it (by where they live)", CHOICE),
 )
 
 # Columns of a location, in snapshot order. Coordinates follow the postcode, so diffs leave them out.
 LOCATION_FIELDS: tuple[Field, ...] = (
     Field("location_type", "Kind of location", CHOICE),
-    Field("name", "Name", TEXT),
+    Field("name", "Name", TEXT, max_length=200),
     Field("description", "Description", KEPT),
-    Field("address_1", "Address", TEXT),
-    Field("address_2", "Address line 2", TEXT),
-    Field("city", "Town or city", TEXT),
-    Field("postcode", "Postcode", POSTCODE, str | None),
+    Field("address_1", "Address", TEXT, max_length=200),
+    Field("address_2", "Address line 2", TEXT, max_length=200),
+    Field("city", "Town or city", TEXT, max_length=100),
+    Field("postcode", "Postcode", POSTCODE, str | None, max_length=10),
     Field("borough_code", "Borough", BOROUGH, str | None),
     Field("latitude", "", FOUND, float | None),
     Field("longitude", "", FOUND, float | None),
-    Field("url", "Web address", OPTIONAL, str | None),
+    Field("url", "Web address", OPTIONAL, str | None, max_length=300),
 )
 # What belongs to the service's use of a location (its ServiceAtLocation) rather than to the place.
 AT_LOCATION_FIELDS: tuple[Field, ...] = (
-    Field("hours_note", "Note on opening times", TEXT),
+    Field("hours_note", "Note on opening times", TEXT, max_length=1000),
     Field("schedules", "Opening times", ROWS, list[ScheduleSnapshot]),
 )
 LOCATION_PARTS: tuple[Field, ...] = (*LOCATION_FIELDS, *AT_LOCATION_FIELDS)
+
+
+def longest(key: str, table: tuple[Field, ...] = SERVICE_FIELDS) -> int:
+    """Return the most characters the form takes for a typed part of the listing (a key of `table`)."""
+    found = next(f for f in table if f.key == key)
+    if found.max_length is None:
+        raise LookupError(f"{key} is not typed text")
+    return found.max_length
 
 LocationSnapshot = TypedDict(  # built from the table, so the keys are named once
     "LocationSnapshot", {"id": str | None, **{f.key: f.type for f in LOCATION_PARTS}}, total=False

@@ -190,10 +190,20 @@ def _withdraw(revision: Revision, by: User, note: str) -> None:
     revision.review_note = note
 
 
+def may_withdraw(revision: Revision, user: User) -> bool:
+    """Return whether `user` may withdraw this proposal: its author or an admin, while it waits."""
+    return revision.status == RevisionStatus.PENDING and (user.is_admin or revision.author_id == user.id)
+
+
 def withdraw(revision: Revision, by: User) -> None:
     """Withdraw a pending proposal (its author or an admin)."""
     if revision.status != RevisionStatus.PENDING:
         raise ModerationError("Only a change waiting for review can be withdrawn.")
+    if not may_withdraw(revision, by):
+        raise ModerationError(
+            f"Only the person who proposed this change ({revision.author_label or 'another editor'}) "
+            "or an admin can withdraw it."
+        )
     _withdraw(revision, by, "Withdrawn before review.")
     audit.record("revision-withdrawn", actor=by, target=revision, service=revision.service.name)
 
@@ -218,6 +228,12 @@ def approve(revision: Revision, reviewer: User, note: str = "") -> None:
         raise ModerationError(
             f"The listing has changed since this was proposed (it was version {revision.base_version}, "
             f"now {service.version}). Reject it with a note asking the agency to check and resubmit."
+        )
+    unstorable = listing.storage_problem(revision.snapshot)
+    if unstorable:
+        raise ModerationError(
+            f"This change cannot be published: {unstorable} Reject it with a note asking the agency "
+            "to correct it and send it again."
         )
     revision.reviewed_by_id = reviewer.id
     revision.reviewed_at = utcnow()
@@ -264,6 +280,9 @@ def restore(service: Service, revision: Revision, by: User, reason: str = "") ->
         raise ModerationError("Only a version that was published can be restored.")
     if revision.snapshot == listing.take(service):
         raise NothingChanged("The listing already matches that version.")
+    unstorable = listing.storage_problem(revision.snapshot)
+    if unstorable:
+        raise ModerationError(f"That version cannot be restored: {unstorable}")
     why = (reason or "").strip() or f"Restored version {revision.number}"
     try:
         with revisions.recording(kind="restore", author=by, reason=why):

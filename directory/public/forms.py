@@ -6,8 +6,9 @@ from wtforms import EmailField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from .. import dimensions
+from .. import dimensions, plain_text
 from ..forms import DirectoryForm
+from ..search import SearchInputError
 
 # The taxonomy filters the form shows as checkboxes, each named by its `dimensions.Dimension`.
 FACETS = dimensions.TAXONOMIES
@@ -16,6 +17,9 @@ PARAMS = {"text": "q", "borough": "borough", "distance": "miles", "pathway": dim
           "open_now": "open", **{d.key: d.param for d in FACETS}}
 SORTS = (("relevance", "Best match"), ("distance", "Nearest first"), ("name", "Name (A to Z)"))
 MAX_TEXT = 200
+# The parameters whose problems the search page shows beside their own box (the rest are chosen
+# from lists: a value that is not on the list is dropped or named beside its list).
+TYPED_PARAMS = ("q", "postcode")
 
 
 def _page(value) -> int:
@@ -46,21 +50,30 @@ class SearchQuery:
     sort: str = "relevance"
     page: int = 1
     chosen: dict[str, list[str]] = field(default_factory=dict)  # URL parameter -> codes
+    # Typed text that cannot be searched for (a control character, too long), to show beside its box.
+    problem: SearchInputError | None = None
 
     @classmethod
     def from_args(cls, args) -> "SearchQuery":
-        """Read the query string; unknown or malformed values are dropped, never an error."""
+        """Read the query string: unknown or malformed choices are dropped, unusable typed text noted."""
         sort = args.get("sort", "relevance")
+        text, postcode = args.get("q", ""), args.get("postcode", "")
+        problem = plain_text.problem(text, max_length=MAX_TEXT)
+        problem_field = "text" if problem else None
+        if not problem and plain_text.has_control_characters(postcode):
+            problem, problem_field = plain_text.CONTROL_CHARACTER, "postcode"
         return cls(
-            text=" ".join(args.get("q", "").split())[:MAX_TEXT],
+            # Echoed without its control characters, so searching again as shown works.
+            text=" ".join(plain_text.without_control_characters(text).split()),
             borough=args.get("borough", "").strip()[:40],
-            postcode=args.get("postcode", "").strip()[:20],
+            postcode=" ".join(plain_text.without_control_characters(postcode).split())[:20],
             max_miles=_miles(args.get("miles")),
             pathway=args.get("pathway", "").strip()[:60],
             open_now=args.get("open") in ("1", "yes", "on", "true"),
             sort=sort if sort in dict(SORTS) else "relevance",
             page=_page(args.get("page", 1)),
             chosen={d.param: [v[:60] for v in args.getlist(d.param) if v][:20] for d in FACETS},
+            problem=SearchInputError(problem_field, problem) if problem else None,
         )
 
     @property

@@ -6,7 +6,7 @@ from flask import abort, current_app, flash, has_request_context, redirect, rend
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import selectinload
 
-from .. import catchment, clock, hours_wording, reference, search, signposting, unmet_need
+from .. import catchment, clock, hours_wording, reference, request_guard, search, signposting, unmet_need
 from ..extensions import db, limiter
 from ..models import (
     Location,
@@ -17,7 +17,7 @@ from ..models import (
     ServiceAtLocation,
 )
 from . import bp, card_rendering, cards, facts
-from .forms import FACETS, SORTS, ReportForm, SearchQuery
+from .forms import FACETS, SORTS, TYPED_PARAMS, ReportForm, SearchQuery
 
 # Everything a card or a service page shows, loaded in a few queries rather than one per row.
 CARD_LOADING = (
@@ -97,6 +97,7 @@ def home():
 
 
 @bp.get("/search", endpoint="search")
+@request_guard.checks_own_query(*TYPED_PARAMS)
 def results():
     """Search with filters from the query string; works without JavaScript and can be bookmarked."""
     query = SearchQuery.from_args(request.args)
@@ -107,10 +108,10 @@ def results():
     for d in FACETS:
         known = {t.code for t in terms[d.vocabulary]}
         query.chosen[d.param] = [c for c in query.chosen[d.param] if c in known]
-    result, error, hits = None, None, []
+    result, error, hits = None, query.problem, []
     wanted = search.SearchRequest(per_page=current_app.config["RESULTS_PER_PAGE"], **query.request_fields())
     try:
-        result = search.search(wanted)
+        result = None if error else search.search(wanted)
     except search.SearchInputError as exc:
         error = exc
     if result is not None:
@@ -121,7 +122,7 @@ def results():
         sorts=SORTS, terms=terms, boroughs=catalogue.borough_choices, pathways=catalogue.pathway_choices,
         relaxation_links=_relaxation_links(query, result), moment=clock.now(),
         page_numbers=page_numbers(result.page, result.pages) if result else [],
-    )
+    ), 400 if query.problem else 200
 
 
 def page_numbers(page: int, pages: int) -> list[int | None]:
@@ -177,7 +178,7 @@ def report_problem(service_id):
         db.session.commit()
         flash("Thank you. An admin will check your report and correct the listing.", "success")
         return redirect(url_for("public.service", service_id=service.id))
-    return render_template("public/report.html", service=service, form=form)
+    return render_template("public/report.html", service=service, form=form), 400 if form.errors else 200
 
 
 @bp.get("/pathways")

@@ -138,3 +138,75 @@ def test_a_revision_of_another_service_cannot_be_restored_onto_this_one(app, wor
     assert db.session.get(Revision, first_b.id).service_id == world.service_b.id
     assert world.service_a.name == "A's clinic"
 
+
+
+def _unstorable_proposal(world, **changes):
+    """A pending change holding text the forms would refuse, stored directly as an old revision might be."""
+    world.pending.snapshot = {**listing.take(world.service_a), **changes}
+    db.session.commit()
+    return world.pending
+
+
+def test_a_proposal_holding_a_null_byte_is_not_published_and_can_still_be_rejected(app, world):
+    revision = _unstorable_proposal(world, name="A's\x00clinic")
+    client = signed_in(app.test_client(), world.admin)
+    url = f"/admin/revisions/{revision.id}"
+    response = client.post(f"{url}/approve", data={"note": ""}, follow_redirects=True)
+    assert response.status_code == 200
+    flashed = page(response).select_one(".flashes").get_text(" ", strip=True)
+    assert "cannot be published: Name: Remove the hidden control character" in flashed
+    assert "Reject it" in flashed
+    db.session.expire_all()
+    assert world.service_a.name == "A's clinic" and revision.status == RevisionStatus.PENDING
+    response = client.post(f"{url}/reject", data={"reason": "Please retype the name"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert revision.status == RevisionStatus.REJECTED
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        ({"name": "x" * 201}, "Name: Use at most 200 characters"),
+        ({"phones": [{"number": "020\x007946 0000", "description": ""}]}, "Phone 1, number"),
+    ],
+)
+def test_a_proposal_too_long_or_with_a_control_character_in_a_row_names_the_part(app, world, changes, named):
+    revision = _unstorable_proposal(world, **changes)
+    with pytest.raises(moderation.ModerationError, match=named):
+        moderation.approve(revision, world.admin)
+
+
+def test_a_location_note_holding_a_control_character_names_the_location(app, world):
+    snapshot = listing.take(world.service_a)
+    snapshot["locations"][0]["schedules"][0]["note"] = "walk\x1b-in"
+    revision = _unstorable_proposal(world, locations=snapshot["locations"])
+    with pytest.raises(moderation.ModerationError, match="Location 1, opening time 1 note"):
+        moderation.approve(revision, world.admin)
+
+
+def test_a_resolve_note_holding_a_control_character_is_refused_beside_it(app, world):
+    client = signed_in(app.test_client(), world.admin)
+    response = client.post(f"/admin/reports/{world.report.id}/resolve", data={"note": "Fixed\x00"})
+    assert response.status_code == 400
+    doc = page(response)
+    assert "control character" in doc.select_one(f"#note-{world.report.id}-error").get_text()
+    assert doc.select_one(f"#note-{world.report.id}")["aria-describedby"] == f"note-{world.report.id}-error"
+    db.session.expire_all()
+    assert world.report.status == "open"
+
+
+def test_a_restore_reason_holding_a_control_character_is_refused_beside_it(app, world):
+    first = revisions.latest_published(world.service_a.id)
+    with revisions.recording(kind="edit", author=world.admin, reason="New alert"):
+        world.service_a.alert = "Closed on Fridays"
+        db.session.flush()
+    db.session.commit()
+    client = signed_in(app.test_client(), world.admin)
+    response = client.post(
+        f"/admin/services/{world.service_a.id}/restore/{first.id}", data={"reason": "Back\x1b to before"}
+    )
+    assert response.status_code == 400
+    assert "control character" in page(response).select_one(f"#reason-{first.id}-error").get_text()
+    db.session.expire_all()
+    assert world.service_a.alert == "Closed on Fridays"

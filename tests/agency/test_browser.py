@@ -45,6 +45,8 @@ def agency_server(_reference_template, tmp_path_factory):
         ids = {"org": org.id, "service": service.id}
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Links sent on (set-password) are built from the configured address: this server's.
+    app.config["DIRECTORY_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}", ids

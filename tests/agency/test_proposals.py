@@ -72,3 +72,36 @@ def test_an_editors_dashboard_shows_how_fresh_their_own_listings_are(client, wor
     assert stalest == ["B's clinic"]
     assert "A's clinic" not in summary.get_text()
 
+
+
+@pytest.fixture
+def colleague(make, world):
+    """A second editor of agency A, who did not propose the world's pending change."""
+    return make_user(make, "colleague-a@example.org", organisations=[world.org_a])
+
+
+def test_a_colleague_cannot_withdraw_an_editors_proposal(app, world, colleague):
+    with pytest.raises(moderation.ModerationError, match="editor-a@example.org.* or an admin"):
+        moderation.withdraw(world.pending, colleague)
+    assert world.pending.status == RevisionStatus.PENDING
+
+
+def test_a_colleague_sees_no_withdraw_button_and_a_forged_one_is_refused(app, world, colleague):
+    client = signed_in(app.test_client(), colleague)
+    doc = page(client.get(f"/agency/services/{world.service_a.id}"))
+    assert not doc.select(f"form[action='/agency/revisions/{world.pending.id}/withdraw']")
+    assert "Only editor-a@example.org or an admin can withdraw this change" in doc.get_text(" ")
+    response = client.post(f"/agency/revisions/{world.pending.id}/withdraw", follow_redirects=True)
+    assert "or an admin can withdraw it" in page(response).select_one(".flashes").get_text()
+    db.session.refresh(world.pending)
+    assert world.pending.status == RevisionStatus.PENDING
+
+
+@pytest.mark.parametrize("who", ["editor_a", "admin"])
+def test_the_author_or_an_admin_can_withdraw_a_proposal(app, world, who):
+    client = signed_in(app.test_client(), getattr(world, who))
+    doc = page(client.get(f"/agency/services/{world.service_a.id}"))
+    assert doc.select(f"form[action='/agency/revisions/{world.pending.id}/withdraw']")
+    client.post(f"/agency/revisions/{world.pending.id}/withdraw")
+    db.session.refresh(world.pending)
+    assert world.pending.status == RevisionStatus.WITHDRAWN

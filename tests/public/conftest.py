@@ -13,9 +13,9 @@ from directory.models import Service
 PINNED_NOW = "2026-03-04T14:30:00"
 
 
-def page(response) -> BeautifulSoup:
-    """Parse an HTML response after checking it is one."""
-    assert response.status_code == 200, response.status_code
+def page(response, status=200) -> BeautifulSoup:
+    """Parse an HTML response after checking it is one, with the status expected."""
+    assert response.status_code == status, response.status_code
     assert response.mimetype == "text/html"
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 

@@ -49,7 +49,7 @@ def test_invalid_input_is_explained_beside_each_field_and_kept(client, service):
     response = client.post(f"/services/{service.id}/report", data={
         "category": "contact", "message": "", "contact_email": "not an email",
     })
-    doc = page(response)
+    doc = page(response, status=400)
     assert text(doc.select_one("#message-error")) == "Error: Tell us what is wrong, so an admin can check it."
     assert "Enter an email address" in text(doc.select_one("#contact_email-error"))
     assert doc.select_one("#contact_email")["value"] == "not an email"
