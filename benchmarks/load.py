@@ -244,6 +244,9 @@ def start_gunicorn(database_url: str, index_dir: Path, workers: int, port: int, 
         "HOST": "127.0.0.1",
         "SEARCH_POLL_SECONDS": "1",
         "RATELIMIT_ENABLED": "0",
+        # Production builds links on its public address and answers only the hosts it is told.
+        "DIRECTORY_BASE_URL": "https://directory.example.org",
+        "TRUSTED_HOSTS": "127.0.0.1,localhost",
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     with log.open("w") as out:
