@@ -23,6 +23,7 @@ DEFAULT_PER_PAGE = 50
 MAX_PAGE = 1_000_000
 MAX_TEXT = 200  # characters in one value, or in one item of a comma-separated list
 MAX_ITEMS = 50  # items in a comma-separated list
+MAX_ID_LIST = 2000  # characters in a comma-separated list of ids
 MIN_PROXIMITY_M = 1
 MAX_PROXIMITY_M = 100_000
 FORMATS = ("json", "ndjson")
@@ -138,6 +139,8 @@ def service_query(args: MultiDict) -> ServiceQuery:
         open_now=boolean(args, "open_now"),
         chosen={d.field: codes(args, d.param, d.vocabulary) for d in API_DIMENSIONS},
     )
+    if query.postcode and not query.postcode.strip():
+        raise BadParameter("postcode", "Enter a postcode, like SW9 8BS or SW9, or leave postcode out.")
     if query.proximity_m is not None and not query.postcode:
         raise BadParameter(
             "proximity", "proximity (in metres) needs a postcode to measure from: add postcode."
@@ -167,7 +170,7 @@ def _one(args: MultiDict, name: str, limit: int | None = MAX_TEXT) -> str | None
 def _given(args: MultiDict, name: str, limit: int | None = MAX_TEXT) -> str | None:
     """Return a typed parameter's value (None when absent), refusing an empty one."""
     raw = _one(args, name, limit)
-    if raw is not None and not raw.strip():
+    if raw == "":
         raise BadParameter(name, f"{name} is empty: give a value or leave {name} out.")
     return raw
 
@@ -178,23 +181,25 @@ def text(args: MultiDict, name: str) -> str:
 
 
 def identifier(args: MultiDict, name: str) -> str:
-    """Return an id or postcode: empty when absent, refused when given empty."""
-    return (_given(args, name) or "").strip()
+    """Return an id or postcode as given: empty when absent, refused when given empty."""
+    return _given(args, name) or ""
 
 
 def listed(args: MultiDict, name: str) -> list[str]:
-    """Return a comma-separated parameter as a list (spaces around commas are ignored)."""
-    raw = _given(args, name, limit=None)
-    if raw is None:
-        return []
-    parts = [part.strip() for part in raw.split(",")]
-    if len(parts) > MAX_ITEMS:
+    """Return comma-separated ids as a list, each taken as given."""
+    raw = _given(args, name, limit=MAX_ID_LIST)
+    return [] if raw is None else _split(name, raw)
+
+
+def _split(name: str, raw: str, *, limit_items: bool = False) -> list[str]:
+    parts = raw.split(",")  # taken as given: " a" is not the code "a", as the document's enums say
+    if limit_items and len(parts) > MAX_ITEMS:
         raise BadParameter(name, f"{name} has {len(parts)} values; give at most {MAX_ITEMS}.")
     values = []
     for part in parts:
         if not part:
             raise BadParameter(name, f"{name} has an empty value between commas.")
-        if len(part) > MAX_TEXT:
+        if limit_items and len(part) > MAX_TEXT:
             raise BadParameter(name, f"A value of {name} is too long (at most {MAX_TEXT} characters).")
         if part not in values:
             values.append(part)
@@ -202,9 +207,10 @@ def listed(args: MultiDict, name: str) -> list[str]:
 
 
 def codes(args: MultiDict, name: str, vocabulary: str) -> list[str]:
-    values = listed(args, name)
-    if not values:
+    raw = _given(args, name, limit=None)  # each code is checked
+    if raw is None:
         return []
+    values = _split(name, raw, limit_items=True)
     known = vocabulary_codes(vocabulary)
     unknown = [v for v in values if v not in known]
     if unknown:

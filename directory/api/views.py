@@ -89,7 +89,8 @@ def service_at_location(sal_id):
 def organizations():
     """List organisations that have at least one published, active service."""
     paging = params.paging(request.args)
-    full = params.boolean(request.args, "full") or params.boolean(request.args, "full_service")
+    full, full_service = params.boolean(request.args, "full"), params.boolean(request.args, "full_service")
+    full = full or full_service
     text = params.text(request.args, "search").lower()
     listed = select(Organisation.id).where(
         select(Service.id).where(Service.organisation_id == Organisation.id, Service.is_listed).exists()

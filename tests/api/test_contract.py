@@ -155,6 +155,12 @@ def test_an_empty_value_for_a_typed_parameter_is_refused_naming_it(seeded_client
     assert body["parameter"] == query.rstrip("=")
 
 
+@pytest.mark.parametrize("endpoint", ["services", "service_at_locations"])
+def test_a_blank_postcode_is_refused_on_both_lists(seeded_client, endpoint):
+    body = seeded_client.get(f"{API}/{endpoint}?postcode=%20&proximity=500").get_json()
+    assert body["parameter"] == "postcode"
+
+
 def test_an_empty_search_means_no_search(seeded_client):
     assert seeded_client.get(f"{API}/services?search=").status_code == 200
 
@@ -192,3 +198,15 @@ def test_codes_are_taken_exactly_as_documented(seeded_client):
         response = seeded_client.get(f"{API}/services?{query}")
         assert response.status_code == 400, query
         assert response.get_json()["parameter"] == query.split("=")[0]
+
+
+def test_a_bad_full_service_is_refused_even_beside_full(seeded_client):
+    body = seeded_client.get(f"{API}/organizations?full=true&full_service=8403").get_json()
+    assert body["parameter"] == "full_service"
+
+
+def test_an_id_list_is_taken_as_given_so_a_blank_id_matches_nothing(seeded_client):
+    body = seeded_client.get(f"{API}/services?taxonomy_term_id=%20").get_json()
+    assert body["total_items"] == 0
+    empty_between_commas = seeded_client.get(f"{API}/services?taxonomy_term_id=a,,b").get_json()
+    assert empty_between_commas["parameter"] == "taxonomy_term_id"
