@@ -8,6 +8,8 @@ from urllib.parse import urlparse
 
 from email_validator import EmailNotValidError, validate_email
 
+from . import plain_text
+
 MAX_WEB_ADDRESS = 300
 MAX_EMAIL = 254
 # Characters RFC 3986 never allows unescaped in a URI; `"<>` would also break out of an attribute.
@@ -22,7 +24,7 @@ def web_address_problem(value: str) -> str | None:
     value = value.strip()
     if len(value) > MAX_WEB_ADDRESS:
         return f"Use a web address of at most {MAX_WEB_ADDRESS} characters."
-    if any(c in _NOT_IN_URIS or ord(c) < 32 or ord(c) == 127 for c in value):
+    if plain_text.has_control_characters(value) or not _NOT_IN_URIS.isdisjoint(value):
         return WEB_ADDRESS
     try:
         parsed = urlparse(value)

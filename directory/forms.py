@@ -1,11 +1,11 @@
-"""The base of every form: text fields refuse what cannot be stored, beside the field; rows have a most.
+"""The base of every form: text fields refuse what cannot be stored, beside the field.
 
 Every text field (typed, hidden, password, email) gets `plain_text` as its first validator, so a
 control character, a file sent where text was expected or an oversized value is answered with a
 message beside the field instead of a database error. Forms inherit from `DirectoryForm` (with
-CSRF) or `PlainForm` (without: rows repeated inside
-a DirectoryForm, and filter forms sent by GET). Repeated sections are `Rows`, which say beside
-the section when more rows were sent than it takes.
+CSRF) or `PlainForm` (without: rows repeated inside a DirectoryForm, and filter forms sent by
+GET). Repeated sections are `Rows`, which say beside the section when more rows were sent than
+it takes.
 """
 
 from flask_wtf import FlaskForm

@@ -1,14 +1,13 @@
 """CSRF: every form POST needs a token; only the test configuration turns the check off."""
 
 import inspect
-import shutil
 
 import pytest
 
 import config
 from directory.extensions import db
 from tests.accounts_helpers import PASSWORD, make_user, page, signed_in
-from tests.conftest import TEST_DATABASE_URL, USING_POSTGRES, make_app
+from tests.conftest import _app_for
 
 
 def test_csrf_is_on_in_every_configuration_except_the_tests():
@@ -23,20 +22,8 @@ def test_csrf_is_on_in_every_configuration_except_the_tests():
 
 @pytest.fixture
 def csrf_app(request, tmp_path):
-    if USING_POSTGRES:
-        request.getfixturevalue("_postgres_schema")
-        url = TEST_DATABASE_URL
-    else:
-        path = tmp_path / "db.sqlite"
-        shutil.copy(request.getfixturevalue("_reference_template"), path)
-        url = f"sqlite:///{path}"
-    app = make_app(url, tmp_path / "index", WTF_CSRF_ENABLED=True)
+    app = _app_for(request, tmp_path, seeded=False, WTF_CSRF_ENABLED=True)
     with app.app_context():
-        if USING_POSTGRES:
-            from tests.conftest import _empty_postgres
-
-            db.create_all()
-            _empty_postgres(app, seeded=False)
         yield app
         db.session.remove()
         db.engine.dispose()

@@ -138,21 +138,24 @@ def test_switching_an_account_off_ends_all_its_sessions(app, make):
     assert all(row.ended_at is not None for row in _sessions(editor))
 
 
-def test_a_session_left_idle_too_long_stops_working(app, make):
+def _editor_signed_in_once(app, make):
+    """Return (browser, editor, their one session) for an editor signed in on one browser."""
     user = make_user(make, "sam@example.org", organisations=[make.organisation()])
     browser = app.test_client()
     sign_in(browser, user)
     [row] = _sessions(user)
+    return browser, user, row
+
+
+def test_a_session_left_idle_too_long_stops_working(app, make):
+    browser, user, row = _editor_signed_in_once(app, make)
     row.last_seen_at = utcnow() - timedelta(days=app.config["SESSION_IDLE_DAYS"], minutes=1)
     db.session.commit()
     assert browser.get("/agency/").status_code == 302
 
 
 def test_a_session_older_than_its_lifetime_stops_working_even_in_daily_use(app, make):
-    user = make_user(make, "sam@example.org", organisations=[make.organisation()])
-    browser = app.test_client()
-    sign_in(browser, user)
-    [row] = _sessions(user)
+    browser, user, row = _editor_signed_in_once(app, make)
     row.created_at = utcnow() - timedelta(days=app.config["SESSION_MAX_DAYS"], minutes=1)
     row.last_seen_at = utcnow()
     db.session.commit()
@@ -160,10 +163,7 @@ def test_a_session_older_than_its_lifetime_stops_working_even_in_daily_use(app, 
 
 
 def test_last_seen_is_written_only_every_few_minutes(app, make):
-    user = make_user(make, "sam@example.org", organisations=[make.organisation()])
-    browser = app.test_client()
-    sign_in(browser, user)
-    [row] = _sessions(user)
+    browser, user, row = _editor_signed_in_once(app, make)
     recently = utcnow() - timedelta(minutes=1)
     row.last_seen_at = recently
     db.session.commit()

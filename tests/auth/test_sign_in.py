@@ -1,6 +1,5 @@
 """Sign-in: limits a stranger cannot turn into a lock-out, odd input, and where it lands afterwards."""
 
-import shutil
 
 import pytest
 from sqlalchemy import select
@@ -10,7 +9,7 @@ from directory.auth.views import _safe_next
 from directory.extensions import db
 from directory.models import AuditEvent
 from tests.accounts_helpers import PASSWORD, error_for, make_user, page
-from tests.conftest import TEST_DATABASE_URL, USING_POSTGRES, make_app
+from tests.conftest import _app_for
 
 OWNER, STRANGER, THIRD = "192.0.2.10", "198.51.100.66", "203.0.113.5"
 
@@ -18,20 +17,8 @@ OWNER, STRANGER, THIRD = "192.0.2.10", "198.51.100.66", "203.0.113.5"
 @pytest.fixture
 def limited_app(request, tmp_path):
     """An app with the rate limits on (the test configuration turns them off)."""
-    if USING_POSTGRES:
-        request.getfixturevalue("_postgres_schema")
-        url = TEST_DATABASE_URL
-    else:
-        path = tmp_path / "db.sqlite"
-        shutil.copy(request.getfixturevalue("_reference_template"), path)
-        url = f"sqlite:///{path}"
-    app = make_app(url, tmp_path / "index", RATELIMIT_ENABLED=True)
+    app = _app_for(request, tmp_path, seeded=False, RATELIMIT_ENABLED=True)
     with app.app_context():
-        if USING_POSTGRES:
-            from tests.conftest import _empty_postgres
-
-            db.create_all()
-            _empty_postgres(app, seeded=False)
         yield app
         db.session.remove()
         db.engine.dispose()
