@@ -227,3 +227,9 @@ def test_a_wrong_password_starts_no_session(app, make):
     user = make_user(make, "sam@example.org")
     app.test_client().post("/account/sign-in", data={"email": user.email, "password": PASSWORD + "x"})
     assert _sessions(user) == []
+
+
+def test_the_sessions_page_says_how_long_sessions_last_in_whole_days(app, make):
+    browser, _, _ = _editor_signed_in_once(app, make)
+    text = page(browser.get("/account/sessions")).select_one("main").get_text()
+    assert "for 14 days ends by itself" in text and "ends 31 days after" in text
