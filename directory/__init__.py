@@ -102,6 +102,7 @@ def register_blueprints(app):
     from .insights import bp as insights_bp
     from .insights import views as insights_views  # noqa: F401
     from .public import bp as public_bp
+    from .public import list_views  # noqa: F401
     from .public import views as public_views  # noqa: F401
 
     app.register_blueprint(public_bp)
