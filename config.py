@@ -84,6 +84,8 @@ class Config:
 
     # A listing not verified for this long is flagged to its agency and shown as such publicly.
     STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", "183"))
+    # Where "Exit this page" goes: an everyday site that gives nothing away (GOV.UK's choice too).
+    QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
     INVITATION_TTL_HOURS = int(os.environ.get("INVITATION_TTL_HOURS", "72"))
     # Unmet-need insights: a search term is shown only when at least this many searches used it.
     INSIGHTS_MIN_COUNT = int(os.environ.get("INSIGHTS_MIN_COUNT", "5"))

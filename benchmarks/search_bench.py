@@ -236,6 +236,12 @@ def bench_size(size, repeat):
                     text=TEXT_QUERIES[i % len(TEXT_QUERIES)], borough=boroughs[i % len(boroughs)],
                     service_types=["sexual-health", "chemsex-support"], audiences=["gay-bi-msm", "lgbtq"],
                     referral_routes=["self-referral"], delivery=["in-person"], open_now=True)),
+                ("text + borough + open now", lambda i: search.SearchRequest(
+                    text=TEXT_QUERIES[i % len(TEXT_QUERIES)], borough=boroughs[i % len(boroughs)],
+                    open_now=True)),
+                ("... and no listed hours too", lambda i: search.SearchRequest(
+                    text=TEXT_QUERIES[i % len(TEXT_QUERIES)], borough=boroughs[i % len(boroughs)],
+                    open_now=True, include_unlisted_hours=True)),
                 ("no text, borough only (browse)", lambda i: search.SearchRequest(borough=boroughs[i % 7])),
                 ("typo", lambda i: search.SearchRequest(text=TYPO_QUERIES[i % len(TYPO_QUERIES)])),
                 ("distance sort (postcode)", lambda i: search.SearchRequest(

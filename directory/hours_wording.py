@@ -7,6 +7,7 @@ review shows it. Each wording is its own function because each place shows hours
 and changing one must not change the others.
 """
 
+import re
 from datetime import datetime, timedelta
 
 from .hours import closes_at, is_always_open, is_open, next_opening
@@ -40,14 +41,43 @@ def weekly_hours(schedules) -> list[tuple[str, str]]:
             text = "24 hours"
         else:
             text = f"{s.opens_at:%H:%M}–{s.closes_at:%H:%M}"
-        if getattr(s, "note", ""):
-            text = f"{text} ({s.note})"
+        note = getattr(s, "note", "")
+        if note and not _says_nothing_more(note, text):  # a 24-hour session noted "24 hours"
+            text = f"{text} ({note})"
         days.setdefault(s.weekday_name, []).append(text)
     return [(day, "; ".join(parts)) for day, parts in days.items()]
 
 
-def compact_hours(schedules) -> str:
-    """Say a week's hours in a line, joining runs of days with the same times: "Mon–Fri 10:00–18:00"."""
+def compact_hours(schedules, note: str = "") -> str:
+    """Say a week's hours in a line, joining runs of days with the same times: "Mon–Fri 10:00–18:00".
+
+    With the location's `note` on its hours, add it in brackets unless the line already says it
+    (a 24-hour place noted "24 hours"); with no sessions, the line is the note.
+    """
+    line = _compact_sessions(schedules)
+    note = (note or "").strip()
+    if not note or _says_nothing_more(note, line):
+        return line
+    return f"{line} ({note})" if line else note
+
+
+def hours_note_beyond(schedules, note: str) -> str:
+    """Return a location's note on its hours, or "" when its sessions already say all of it."""
+    note = (note or "").strip()
+    return "" if _says_nothing_more(note, compact_hours(schedules)) else note
+
+
+def _says_nothing_more(note: str, text: str) -> bool:
+    """Whether every part of `note` ("24 hours, by appointment") is already in `text`."""
+    said = text.casefold()
+    parts = [p.strip() for p in _NOTE_PARTS.split(note.casefold()) if p.strip()]
+    return bool(said) and all(p in said for p in parts)
+
+
+_NOTE_PARTS = re.compile(r"[,;()]")
+
+
+def _compact_sessions(schedules) -> str:
     days = {day: times for day, times in weekly_hours(schedules)}
     order = [d for d in WEEKDAYS if d in days]
     runs: list[list[str]] = []
@@ -84,3 +114,20 @@ def snapshot_hours(schedules: list[dict]) -> str:
             text += f" ({s['note']})"
         parts.append(text)
     return "; ".join(parts)
+
+
+def today_hours(schedules, moment: datetime) -> str:
+    """Say today's hours for a printed list: "Today (Wednesday): 10:00–18:00", or "" if none are listed."""
+    schedules = list(schedules)
+    if not schedules:
+        return ""  # no hours listed: saying "closed" would be a guess
+    day = WEEKDAYS[moment.weekday()]
+    parts = [
+        f"until {s.closes_at:%H:%M} (from the night before)" for s in schedules
+        if s.weekday == (moment.weekday() - 1) % 7 and s.closes_at < s.opens_at
+        and (s.closes_at.hour or s.closes_at.minute)
+    ]
+    # A session past midnight belongs to the day it starts, but it is also open this morning.
+    times = dict(weekly_hours(schedules)).get(day)
+    parts += [times] if times else []
+    return f"Today ({day}): {'; '.join(parts)}" if parts else f"Today ({day}): closed"

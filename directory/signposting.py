@@ -1,8 +1,9 @@
 """The signposting list: a shortlist of services a worker prints or shares with a client.
 
-The list is never stored on the server: it lives in the URL (`/list?s=<id>&s=<id>`) and, with
-JavaScript, in the browser's localStorage. This module turns ids into services and services into
-the plain text a worker pastes into an email or a text message.
+The list is never stored on the server: it lives in the URL (`/list?s=<id>&s=<id>`, or the short
+`/l/<code>` that `share_codes` reads) and, with JavaScript, in the browser's localStorage. This module
+turns ids into services and services into the plain text a worker pastes into an email or a text
+message, and says what to do when a service lists no way to contact it.
 """
 
 import re
@@ -14,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from . import hours_wording
 from .extensions import db
 from .models import Location, Service, ServiceAtLocation
+from .public import facts
 
 # A printed A4 sheet holds about this many services; a longer list is a search, not a shortlist.
 MAX_ITEMS = 20
@@ -69,8 +71,18 @@ def how_to_get_in(service: Service) -> str:
     return routes or steps or "Contact the service to ask how to get in."
 
 
-def as_text(services: list[Service], moment: datetime) -> str:
-    """Return the list as plain text for an email or text message."""
+def contact_next_step(service: Service) -> str:
+    """Say what to do when a service lists no phone, email or website ("" when it lists one).
+
+    The same rule as the result cards' contact line, so a card and the sheet made from it agree.
+    """
+    if service.phones or service.email or service.url:
+        return ""
+    return str(facts.service_no_phone_step(service))
+
+
+def as_text(services: list[Service], moment: datetime, link: str = "") -> str:
+    """Return the list as plain text for an email or text message, ending with its share link."""
     lines = [f"Services to contact (from the London care pathway directory, {moment:%-d %B %Y})", ""]
     for number, service in enumerate(services, start=1):
         lines.append(f"{number}. {service.name}")
@@ -80,11 +92,9 @@ def as_text(services: list[Service], moment: datetime) -> str:
             address = ", ".join(location.address_lines) if location.location_type == "physical" else ""
             if address:
                 lines.append(f"   Address: {address}")
-            opening = hours_wording.compact_hours(sal.schedules)
+            opening = hours_wording.compact_hours(sal.schedules, sal.hours_note)
             if opening:
                 lines.append(f"   Opening times: {opening}")
-            elif sal.hours_note:
-                lines.append(f"   Opening times: {sal.hours_note}")
         for phone in service.phones:
             note = f" ({phone.description})" if phone.description else ""
             lines.append(f"   Phone: {phone.number}{note}")
@@ -92,7 +102,11 @@ def as_text(services: list[Service], moment: datetime) -> str:
             lines.append(f"   Email: {service.email}")
         if service.url:
             lines.append(f"   Web: {service.url}")
+        if next_step := contact_next_step(service):
+            lines.append(f"   Contact: {next_step}")
         lines.append("")
+    if link:
+        lines += [f"Open this list: {link}", ""]
     lines.append("In an emergency call 999. Urgent mental health or medical help: call NHS 111.")
     return "\n".join(lines)
 

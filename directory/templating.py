@@ -39,6 +39,8 @@ def init_app(app):
             return "never"
         return value.astimezone(clock.LONDON).strftime("%-d %B %Y, %H:%M")
 
+    exit_url = app.config["QUICK_EXIT_URL"]
+
     @app.context_processor
     def globals_():
-        return {"now": clock.now, "utcnow": utcnow}
+        return {"now": clock.now, "utcnow": utcnow, "exit_url": exit_url}

@@ -25,6 +25,7 @@ from .listings import (
 from .moderation import AuditEvent, ProblemReport, Revision, RevisionStatus
 from .reference import LONDON_ONS_CODE, ONS_GEOGRAPHY_URI, Borough, Taxonomy, TaxonomyTerm
 from .sessions import SignInSession
+from .sharing import ShareNumber
 
 __all__ = [
     "AuditEvent",
@@ -50,6 +51,7 @@ __all__ = [
     "Schedule",
     "Service",
     "ServiceAtLocation",
+    "ShareNumber",
     "SignInSession",
     "Taxonomy",
     "TaxonomyTerm",

@@ -58,12 +58,13 @@ class Page:
         return pattern.replace("s=" + _ID_STAND_IN, "s=" + service_id, 1)
 
     def service_url(self, service_id: str) -> str:
-        """Return the link to a service's page that keeps this page's signposting list."""
+        """Return the link to a service's page that keeps this page's list and leads back here."""
         if not self._frames:
-            return url_for("public.service", service_id=service_id, s=self.ids)
+            return url_for("public.service", service_id=service_id, s=self.ids, back=self._here())
         pattern = self._service
         if pattern is None:
-            pattern = self._service = url_for("public.service", service_id=_ID_STAND_IN, s=self.ids)
+            pattern = self._service = url_for("public.service", service_id=_ID_STAND_IN, s=self.ids,
+                                              back=self._here())
         return pattern.replace(_ID_STAND_IN, service_id, 1)
 
     def card(self, service: cards.Card, moment, snippet=None, distance=None, why=None,

@@ -32,6 +32,24 @@ class Card:
     sessions: tuple[hours.Session, ...]
     verified_at: datetime | None
     seeded: bool
+    route_codes: tuple[str, ...] = ()
+    phones: tuple[facts.PhoneNumber, ...] = ()
+    website: str = ""  # a usable http(s) address, or ""
+    hours_note: str = ""  # the locations' own notes on opening times
+
+    @property
+    def contact(self) -> facts.NextStep | None:
+        """Say what to do instead of phoning (None when it lists a phone)."""
+        if self.phones:
+            return None
+        return facts.no_phone_step(self.website, self.route_codes, bool(self.sessions))
+
+    @property
+    def hours_step(self) -> str:
+        """Say what to do about opening times it does not list ("" when it lists some)."""
+        if self.sessions:
+            return ""
+        return facts.no_hours_step(self.hours_note, bool(self.phones), self.website)
 
     def status(self, moment: datetime) -> str:
         """Say whether it is open at `moment`, or when it next opens ("" when no hours are listed)."""
@@ -87,6 +105,10 @@ def from_listing(listing: Listing, names: Catalogue) -> Card:
         sessions=tuple(hours.Session(*s) for s in listing.schedules),
         verified_at=listing.verified_at,
         seeded=listing.seeded,
+        route_codes=tuple(sorted(listing.term_codes("referral-route"))),
+        phones=tuple(facts.PhoneNumber(number, description) for number, description in listing.phones),
+        website=facts.website(listing.url),
+        hours_note=facts.hours_note_text(listing.hours_notes),
     )
 
 
@@ -105,4 +127,8 @@ def from_service(service: Service) -> Card:
                        for sal in service.service_at_locations for s in sal.schedules),
         verified_at=as_utc(service.verified_at),
         seeded=bool(service.seeded),
+        route_codes=tuple(sorted(service.term_codes("referral-route"))),
+        phones=tuple(facts.PhoneNumber(p.number, p.description or "") for p in service.phones),
+        website=facts.website(service.url),
+        hours_note=facts.hours_note_text(sal.hours_note for sal in service.service_at_locations),
     )

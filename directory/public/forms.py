@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from wtforms import EmailField, SelectField, TextAreaField
+from wtforms import EmailField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -29,6 +29,10 @@ def _page(value) -> int:
         return 1
 
 
+def _yes(value) -> bool:
+    return value in ("1", "yes", "on", "true")
+
+
 def _miles(value) -> float | None:
     try:
         miles = float(value)
@@ -47,6 +51,7 @@ class SearchQuery:
     max_miles: float | None = None
     pathway: str = ""
     open_now: bool = False
+    include_unlisted: bool = False  # with open_now: also the services that list no opening hours
     sort: str = "relevance"
     page: int = 1
     chosen: dict[str, list[str]] = field(default_factory=dict)  # URL parameter -> codes
@@ -58,6 +63,7 @@ class SearchQuery:
         """Read the query string: unknown or malformed choices are dropped, unusable typed text noted."""
         sort = args.get("sort", "relevance")
         text, postcode = args.get("q", ""), args.get("postcode", "")
+        open_now = _yes(args.get("open"))
         problem = plain_text.problem(text, max_length=MAX_TEXT)
         problem_field = "text" if problem else None
         if not problem and plain_text.has_control_characters(postcode):
@@ -69,7 +75,8 @@ class SearchQuery:
             postcode=" ".join(plain_text.without_control_characters(postcode).split())[:20],
             max_miles=_miles(args.get("miles")),
             pathway=args.get("pathway", "").strip()[:60],
-            open_now=args.get("open") in ("1", "yes", "on", "true"),
+            open_now=open_now,
+            include_unlisted=open_now and _yes(args.get("unlisted")),
             sort=sort if sort in dict(SORTS) else "relevance",
             page=_page(args.get("page", 1)),
             chosen={d.param: [v[:60] for v in args.getlist(d.param) if v][:20] for d in FACETS},
@@ -91,6 +98,7 @@ class SearchQuery:
             max_miles=self.max_miles if self.postcode else None,
             pathway=self.pathway or None,
             open_now=self.open_now,
+            include_unlisted_hours=self.open_now and self.include_unlisted,
             sort=self.sort if (self.sort != "distance" or self.postcode) else "relevance",
             page=self.page,
             **fields,
@@ -106,11 +114,15 @@ class SearchQuery:
         out = {
             "q": self.text, "borough": self.borough, "postcode": self.postcode,
             "miles": f"{self.max_miles:g}" if self.max_miles else "", "pathway": self.pathway,
-            "open": "1" if self.open_now else "", "sort": "" if self.sort == "relevance" else self.sort,
+            "open": "1" if self.open_now else "",
+            "unlisted": "1" if self.open_now and self.include_unlisted else "",
+            "sort": "" if self.sort == "relevance" else self.sort,
             "page": str(self.page) if self.page > 1 else "",
             **self.chosen,
         }
         out.update(changes)
+        if not out.get("open"):
+            out.pop("unlisted", None)  # it only widens "open now": without it, it means nothing
         return {k: v for k, v in out.items() if v}
 
 
@@ -127,9 +139,11 @@ REPORT_CATEGORIES = (
 class ReportForm(DirectoryForm):
     """Tell the directory's admins that something on a listing is wrong."""
 
-    category = SelectField(
+    # Radios with none chosen: a default would send reports of a problem nobody picked. Nothing
+    # chosen (or a value not on the list) is one message, from the choice check itself.
+    category = RadioField(
         "What is wrong?", choices=[SelectChoice(value, label) for value, label in REPORT_CATEGORIES],
-        validators=[DataRequired("Choose what is wrong.")]
+        invalid_choice_message="Choose what is wrong.",
     )
     message = TextAreaField(
         "What should it say instead?",

@@ -16,7 +16,7 @@ from ..models import (
     Service,
     ServiceAtLocation,
 )
-from . import bp, card_rendering, cards, facts
+from . import bp, card_rendering, cards, facts, filter_tags
 from .forms import FACETS, SORTS, TYPED_PARAMS, ReportForm, SearchQuery
 
 # Everything a card or a service page shows, loaded in a few queries rather than one per row.
@@ -27,6 +27,7 @@ CARD_LOADING = (
     .selectinload(Location.borough),
     selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules),
     selectinload(Service.catchment_boroughs),
+    selectinload(Service.phones),
 )
 
 
@@ -42,6 +43,7 @@ def signposting_context():
         "location_status": lambda sal, moment: hours_wording.describe_status(sal.schedules, moment),
         "signposting_how": signposting.how_to_get_in, "signposting_without": signposting.without,
         "signposting_compact_hours": hours_wording.compact_hours,
+        "signposting_hours_note_beyond": hours_wording.hours_note_beyond,
     }
 
 
@@ -56,6 +58,14 @@ def _safe_back(value: str | None) -> str | None:
     if value and value.startswith("/") and not value.startswith(("//", "/\\")):
         return value
     return None
+
+
+def _with_list(path: str | None) -> str | None:
+    """Return a path on this site with this page's signposting list added to it."""
+    ids = signposting.parse_ids(request.args.getlist("s"))
+    if not path or not ids:
+        return path
+    return path + ("&" if "?" in path else "?") + urlencode([("s", i) for i in ids])
 
 
 def _counts():
@@ -84,6 +94,13 @@ def _visible_service_or_404(service_id: str) -> Service:
     if service is None or not service.is_visible:
         abort(404, description="This service is not in the directory. It may have closed or been removed.")
     return service
+
+
+@bp.after_request
+def not_kept(response):
+    """Ask browsers and proxies to keep no copy: what someone looked at stays off the device."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/")
@@ -121,6 +138,7 @@ def results():
         "public/results.html", query=query, result=result, hits=hits, error=error, facets=FACETS,
         sorts=SORTS, terms=terms, boroughs=catalogue.borough_choices, pathways=catalogue.pathway_choices,
         relaxation_links=_relaxation_links(query, result), moment=clock.now(),
+        tags=filter_tags.chosen(query, catalogue),
         page_numbers=page_numbers(result.page, result.pages) if result else [],
     ), 400 if query.problem else 200
 
@@ -143,7 +161,8 @@ def _relaxation_links(query: SearchQuery, result) -> list[tuple[str, int, str | 
         param = query.param_of(relaxation.key)
         href = None
         if param:
-            href = url_for("public.search", s=list_ids, **query.args(page=None, **{param: None}))
+            dropped = query.args(page=None, **{param: None})
+            href = url_for("public.search", s=list_ids, _anchor="results", **dropped)
         links.append((relaxation.label, relaxation.count, href))
     return links
 
@@ -156,6 +175,7 @@ def service(service_id):
     moment = clock.now()
     return render_template(
         "public/service.html", service=service, others=others, moment=moment,
+        back=_with_list(_safe_back(request.args.get("back"))),
         freshness=facts.freshness(service, moment, current_app.config["STALE_AFTER_DAYS"]),
         describe_catchment=catchment.describe(service),
     )
@@ -224,6 +244,12 @@ def about():
         "public/about.html", confidence=facts.CONFIDENCE_MEANINGS,
         stale_days=current_app.config["STALE_AFTER_DAYS"], service_count=services,
     )
+
+
+@bp.get("/staying-safe-online", endpoint="cover_your_tracks")
+def cover_your_tracks():
+    """Say how to leave no trace of a visit: the exit, private windows, clearing history."""
+    return render_template("public/cover_tracks.html")
 
 
 @bp.get("/privacy")

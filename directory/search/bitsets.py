@@ -86,6 +86,8 @@ class SegmentData:
         ranges = [(i, start, end) for i, opening in enumerate(openings) if opening
                   for start, end in opening_ranges(opening)]
         self._opening = tuple(np.asarray([r[k] for r in ranges], dtype=np.int64) for k in range(3))
+        # The documents with any listed hours: "open now" can say how many others it cannot judge.
+        self.timed = from_ids({r[0] for r in ranges}, self.size)
         self._open_at: OrderedDict = OrderedDict()
         self._values: dict[str, frozenset[str]] = {}
 
@@ -256,6 +258,18 @@ class View:
             bits = 0
             for _, offset, data in self.leaves:  # per segment, so a new generation adds only its own
                 bits |= data.open_at(minute) << offset
+            self._remember(key, bits)
+        return bits
+
+    @property
+    def timed(self) -> int:
+        """Return the documents (live or not) that list any opening hours."""
+        key = ("timed",)
+        bits = self._memo.get(key)
+        if bits is None:
+            bits = 0
+            for _, offset, data in self.leaves:
+                bits |= data.timed << offset
             self._remember(key, bits)
         return bits
 

@@ -20,6 +20,7 @@ class SearchRequest:
     audiences: list[str] = field(default_factory=list)
     delivery: list[str] = field(default_factory=list)
     open_now: bool = False
+    include_unlisted_hours: bool = False  # with open_now: also the services that list no hours
     postcode: str | None = None
     max_miles: float | None = None
     organisation_id: str | None = None

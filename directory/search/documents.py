@@ -25,6 +25,7 @@ from ..models import (
     Organisation,
     Pathway,
     PathwayStage,
+    Phone,
     Schedule,
     Service,
     ServiceAtLocation,
@@ -39,7 +40,7 @@ from ..models.listings import is_listed
 from . import text
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 7  # 7: the listing is stored with its document, for result cards
+SCHEMA_VERSION = 8  # 8: the stored listing holds phones, website and hours notes, for result cards
 
 # Query-time weights: a word in the name counts for more than one in the description.
 TEXT_FIELDS = {"name": 4.0, "organisation": 2.0, "description": 1.0}
@@ -125,6 +126,11 @@ class Listing:
     maximum_age: int | None = None
     verified_at: datetime | None = None
     seeded: bool = False
+    # What a card offers when it cannot say whether the place is open: a number, the website, the
+    # locations' own notes on opening times ("By appointment only").
+    phones: list[tuple[str, str]] = field(default_factory=list)  # (number, description), in order
+    url: str = ""
+    hours_notes: list[str] = field(default_factory=list)  # per location, in order, the non-empty ones
 
     def term_codes(self, vocabulary: str) -> set[str]:
         # The same question catchment.py asks of a Service.
@@ -156,6 +162,9 @@ def listing_from_service(service: Service) -> Listing:
         maximum_age=service.maximum_age,
         verified_at=as_utc(service.verified_at),
         seeded=bool(service.seeded),
+        phones=[(p.number, p.description or "") for p in service.phones],
+        url=service.url or "",
+        hours_notes=[sal.hours_note for sal in service.service_at_locations if sal.hours_note],
     )
 
 
@@ -164,13 +173,14 @@ def listings_from_rows(session, ids: list[str]) -> dict[str, Listing]:
     rows = session.execute(
         select(Service.id, Service.name, Service.description, Service.eligibility_description,
                Service.organisation_id, Organisation.name, Service.catchment, Service.minimum_age,
-               Service.maximum_age, Service.verified_at, Service.seeded)
+               Service.maximum_age, Service.verified_at, Service.seeded, Service.url)
         .join(Organisation, Organisation.id == Service.organisation_id)
         .where(Service.id.in_(ids))
     ).all()
     found = {
         r[0]: Listing(r[0], r[1] or "", r[2] or "", r[3] or "", r[4] or "", r[5] or "", r[6],
-                      minimum_age=r[7], maximum_age=r[8], verified_at=as_utc(r[9]), seeded=bool(r[10]))
+                      minimum_age=r[7], maximum_age=r[8], verified_at=as_utc(r[9]), seeded=bool(r[10]),
+                      url=r[11] or "")
         for r in rows
     }
     for service_id, code, term_id, vocabulary in session.execute(
@@ -188,14 +198,22 @@ def listings_from_rows(session, ids: list[str]) -> dict[str, Listing]:
         .where(pathway_stage_services.c.service_id.in_(ids))
     ):
         found[service_id].pathways.add(slug)
-    for service_id, location_type, borough_code, lat, lon in session.execute(
+    for service_id, location_type, borough_code, lat, lon, hours_note in session.execute(
         select(ServiceAtLocation.service_id, Location.location_type, Location.borough_code,
-               Location.latitude, Location.longitude)
+               Location.latitude, Location.longitude, ServiceAtLocation.hours_note)
         .join(Location, Location.id == ServiceAtLocation.location_id)
         .where(ServiceAtLocation.service_id.in_(ids))
         .order_by(ServiceAtLocation.service_id, ServiceAtLocation.position)
     ):
         found[service_id].locations.append(_Place(location_type, borough_code, lat, lon))
+        if hours_note:
+            found[service_id].hours_notes.append(hours_note)
+    for service_id, number, description in session.execute(
+        select(Phone.service_id, Phone.number, Phone.description)
+        .where(Phone.service_id.in_(ids))
+        .order_by(Phone.service_id, Phone.position)
+    ):
+        found[service_id].phones.append((number, description or ""))
     for service_id, code in session.execute(
         select(service_catchment.c.service_id, service_catchment.c.borough_code)
         .where(service_catchment.c.service_id.in_(ids))
@@ -275,6 +293,7 @@ def encode_listing(listing: Listing) -> str:
     data["catchment_boroughs"] = [b.ons_code for b in listing.catchment_boroughs]
     data["schedules"] = [[w, o.isoformat(), c.isoformat()] for w, o, c in listing.schedules]
     data["verified_at"] = listing.verified_at.isoformat() if listing.verified_at else None
+    data["phones"] = [list(p) for p in listing.phones]
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -288,6 +307,7 @@ def decode_listing(raw: str) -> Listing:
     data["schedules"] = [(w, time.fromisoformat(o), time.fromisoformat(c)) for w, o, c in data["schedules"]]
     if data["verified_at"]:
         data["verified_at"] = datetime.fromisoformat(data["verified_at"])
+    data["phones"] = [(number, description) for number, description in data["phones"]]
     return Listing(**data)
 
 

@@ -22,7 +22,7 @@ from . import documents, query, ranking, text
 from .catalogue import BoroughRef, Catalogue, Choice
 from .criteria import SORTS, Criteria, SearchRequest, validate
 from .documents import Listing
-from .filters import CATALOGUE_FIELDS, FILTERS, Relaxation, SearchInputError
+from .filters import CATALOGUE_FIELDS, FILTERS, OPEN_NOW, Relaxation, SearchInputError
 from .store import IndexBusy
 
 __all__ = ["SORTS", "BoroughRef", "Catalogue", "Choice", "Hit", "Relaxation", "SearchInputError",
@@ -57,6 +57,10 @@ class SearchResult:
     corrections: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # ms: "index" (match, facets, rank), "rows"
     # ("rows": reading and describing the page's listings)
+    # With "open now": how many services matching everything else list no opening hours, and
+    # whether they are included in the results (None without "open now").
+    hours_unlisted: int | None = None
+    hours_unlisted_included: bool = False
 
 
 # -- matching ----------------------------------------------------------------------------------
@@ -223,6 +227,7 @@ class _Reading:
     sort: str
     stored: list[tuple[int, Listing | None]]  # the page's document numbers, in order, and listings
     indexed: float  # perf_counter when ranking ended
+    hours_unlisted: int | None
 
 
 def _read(index, criteria: Criteria, catalogue: Catalogue, now) -> _Reading:
@@ -235,10 +240,13 @@ def _read(index, criteria: Criteria, catalogue: Catalogue, now) -> _Reading:
         total = matched.bit_count()
         facets = _facets(view, constraints, catalogue, now)
         relaxations = _relaxations(view, constraints, criteria.labels) if total == 0 else []
+        hours_unlisted = (OPEN_NOW.unlisted(view, _all_but(view, constraints, OPEN_NOW.key))
+                          if OPEN_NOW.key in constraints else None)
         page_docs, scores, metres, sort = ranking.order(view, criteria, parsed, matched, abouts)
         indexed = time.perf_counter()
         stored = [(d, view.listing(d)) for d in page_docs]
-    return _Reading(parsed, partial, total, facets, relaxations, scores, metres, sort, stored, indexed)
+    return _Reading(parsed, partial, total, facets, relaxations, scores, metres, sort, stored, indexed,
+                    hours_unlisted)
 
 
 def run(index, request: SearchRequest, catalogue: Catalogue) -> SearchResult:
@@ -283,6 +291,8 @@ def run(index, request: SearchRequest, catalogue: Catalogue) -> SearchResult:
         borough=criteria.borough,
         partial=read.partial,
         corrections=read.parsed.corrections,
+        hours_unlisted=read.hours_unlisted,
+        hours_unlisted_included=criteria.values.get(OPEN_NOW.key) == OPEN_NOW.OR_UNLISTED,
         timings={"index": (read.indexed - started) * 1000,
                  "rows": (time.perf_counter() - read.indexed) * 1000},
     )

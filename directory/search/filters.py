@@ -179,19 +179,38 @@ class OnPathway(Filter):
 
 
 class OpenNow(Filter):
-    """Services whose listed hours include this minute."""
+    """Services whose listed hours include this minute, and optionally those that list no hours.
+
+    Most listings give no hours, so "open now" alone hides them: `unlisted` counts them, for the
+    page to say so and offer to include them (the value `OR_UNLISTED`).
+    """
 
     key = field = "open_now"
     has_facet = True
+    OPEN = "open"
+    OR_UNLISTED = "open-or-unlisted"
+
+    def parse(self, request, catalogue):
+        if not request.open_now:
+            return None
+        return self.OR_UNLISTED if request.include_unlisted_hours else self.OPEN
 
     def label(self, value, catalogue):
-        return "open now"
+        return "open now or no listed hours" if value == self.OR_UNLISTED else "open now"
 
     def bits(self, view, value, context):
-        return view.open_at(hours.minute_of_week(context.now))
+        bits = view.open_at(hours.minute_of_week(context.now))
+        if value == self.OR_UNLISTED:
+            bits |= view.live & ~view.timed
+        return bits
 
     def facet(self, view, base, catalogue, now):
         return {"yes": (base & view.open_at(hours.minute_of_week(now))).bit_count()}
+
+    @staticmethod
+    def unlisted(view, base: int) -> int:
+        """Return how many of `base` list no opening hours (so cannot be judged open or closed)."""
+        return (base & ~view.timed).bit_count()
 
 
 class Within(Filter):
@@ -255,6 +274,7 @@ class WithTerm(Filter):
 
 
 TEXT = Text()
+OPEN_NOW = OpenNow()
 DISTANCE = Within()
 # In the order they are checked (the first unusable value is the error reported) and applied.
 FILTERS: tuple[Filter, ...] = (
@@ -262,7 +282,7 @@ FILTERS: tuple[Filter, ...] = (
     ResidentOf(),
     *(Vocabulary(d) for d in dimensions.TAXONOMIES),
     OnPathway(),
-    OpenNow(),
+    OPEN_NOW,
     DISTANCE,
     OfOrganisation(),
     WithTerm(),

@@ -26,6 +26,11 @@ def pages(live_server):
         "print view": f"/list/print?{ids}",
         "about": "/about",
         "privacy": "/privacy",
+        "staying safe online": "/staying-safe-online",
+        "pathway with no borough": "/pathways/chemsex-support",
+        "empty list": "/list",
+        "coverage": "/insights/coverage",
+        "pathway coverage": "/insights/pathways",
     }
 
 
@@ -37,11 +42,16 @@ def serious(results) -> list[str]:
     ]
 
 
-def test_axe_finds_no_serious_or_critical_violations(page, live_server):
+@pytest.mark.parametrize("width", [320, 375, 1280])
+def test_axe_finds_no_serious_or_critical_violations(page, live_server, width):
+    page.set_viewport_size({"width": width, "height": 800})
     found = {}
     for name, path in pages(live_server).items():
         page.goto(path)
         problems = serious(AXE.run(page))
+        if "/search" in path and page.locator("#filter-panel > summary").is_visible():
+            page.locator("#filter-panel > summary").click()  # the folded filters are checked too
+            problems += serious(AXE.run(page))
         if problems:
             found[name] = problems
     assert found == {}
@@ -66,6 +76,22 @@ def test_works_at_320_px_without_sideways_scrolling(page, live_server, name):
                  .map(e => e.tagName + '.' + e.className).slice(0, 5)"""
     )
     assert overflowing == []
+
+
+@pytest.mark.parametrize("width", [320, 375, 1280])
+@pytest.mark.parametrize("name", ["coverage", "pathway coverage"])
+def test_wide_tables_scroll_in_their_own_box_not_the_page(page, live_server, name, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(pages(live_server)[name])
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"{name} scrolls sideways at {width} px: {widths}"
+    # The table is wider than the screen at 320 px, so it is its box that scrolls.
+    if width == 320:
+        box = page.locator(".table-scroll").first
+        assert box.evaluate("e => e.scrollWidth > e.clientWidth")
+        assert box.get_attribute("tabindex") == "0"  # reachable by keyboard, to scroll it
 
 
 def test_focus_is_visible_on_links_buttons_and_fields(page, live_server):

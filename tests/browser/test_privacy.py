@@ -48,7 +48,7 @@ def neutral_site(page):
 def test_quick_exit_replaces_the_page_and_leaves_it_out_of_history(page, live_server, neutral_site):
     page.goto("/about")
     page.goto("/search?q=tina")
-    page.get_by_role("link", name=re.compile("Quick exit")).click()
+    page.get_by_role("link", name=re.compile("Exit this page")).click()
     expect(page).to_have_url(NEUTRAL)
     page.go_back()
     expect(page).to_have_url(re.compile(r"/about$"))  # the search page is gone from history
@@ -72,7 +72,7 @@ def test_quick_exit_works_without_javascript(browser, live_server):
     page.route(re.compile(r"^https://www\.bbc\.co\.uk/"), lambda route: route.fulfill(
         status=200, content_type="text/html", body="<title>Weather</title>"))
     page.goto("/")
-    page.get_by_role("link", name=re.compile("Quick exit")).click()
+    page.get_by_role("link", name=re.compile("Exit this page")).click()
     expect(page).to_have_url(NEUTRAL)
     context.close()
 
@@ -85,6 +85,7 @@ def test_the_report_form_is_the_only_page_that_sets_a_cookie(page, live_server):
     [cookie] = page.context.cookies()  # the CSRF token's session cookie, for this form only
     assert cookie["name"] == "session" and cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     assert cookie["expires"] == -1  # gone when the browser closes
+    page.get_by_label("Opening times are wrong").check()
     page.get_by_label("What should it say instead?").fill("The opening times have changed to 11:00.")
     page.get_by_role("button", name="Send report").click()
     expect(page.locator(".flashes")).to_contain_text("Thank you")

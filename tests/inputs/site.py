@@ -47,6 +47,7 @@ def prepare(world, make):
         "sal_id": world.service_a.service_at_locations[0].id,
         "taxonomy_id": "x",
         "term_id": "x",
+        "code": "1",  # a short list link (/l/<code>)
     }
 
 

@@ -20,7 +20,7 @@ def result_links(client, query: str) -> list[str]:
     response = client.get(f"/search?q={query}")
     assert response.status_code == 200, response.status_code
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
-    return [a["href"] for a in soup.select("a[href^='/services/']")]
+    return [a["href"].split("?")[0] for a in soup.select("a[href^='/services/']")]
 
 
 def index_state(client) -> str:

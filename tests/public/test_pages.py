@@ -38,7 +38,7 @@ def public_urls():
 def test_home_has_the_search_box_pathways_lgbtq_entry_emergency_line_and_counts(seeded_client):
     doc = page(seeded_client.get("/"))
     form = doc.select_one("form[role=search]")
-    assert form["method"] == "get" and form["action"] == "/search"
+    assert form["method"] == "get" and form["action"] == "/search#results"
     assert {"q", "borough", "postcode"} <= {c["name"] for c in form.select("input, select")}
     assert len(form.select("#borough option")) == 34  # "Any" and the 33 London authorities
     quick = {a["href"].split("?")[0] for a in doc.select(".quick-entries a")}
@@ -94,7 +94,7 @@ def test_every_page_has_quick_exit_skip_link_and_one_h1(seeded_client):
         doc = page(seeded_client.get(url))
         exit_link = doc.select_one("a#quick-exit")
         assert exit_link and exit_link["href"].startswith("https://"), url
-        assert "Escape three times" in text(exit_link)
+        assert "Shift three times" in text(exit_link)
         assert doc.select_one("a.skip-link[href='#main']") and doc.select_one("main#main")
         assert len(doc.find_all("h1")) == 1, url
         assert doc.html["lang"] == "en-GB"

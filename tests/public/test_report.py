@@ -25,7 +25,9 @@ def reports():
 def test_a_report_is_stored_for_the_admins_queue(client, service):
     doc = page(client.get(f"/services/{service.id}/report"))
     assert "Brixton chemsex clinic" in text(doc.h1)
-    assert {o["value"] for o in doc.select("#category option")} >= {"opening-times", "closed", "other"}
+    radios = doc.select("fieldset.radios input[type=radio][name=category]")
+    assert {r["value"] for r in radios} >= {"opening-times", "closed", "other"}
+    assert not any(r.has_attr("checked") for r in radios)  # nothing chosen for the reporter
     response = client.post(f"/services/{service.id}/report", data={
         "category": "opening-times", "message": "  Closed on Mondays now.  ", "contact_email": "",
     })
@@ -54,7 +56,7 @@ def test_invalid_input_is_explained_beside_each_field_and_kept(client, service):
     assert "Enter an email address" in text(doc.select_one("#contact_email-error"))
     assert doc.select_one("#contact_email")["value"] == "not an email"
     assert doc.select_one("#contact_email")["aria-invalid"] == "true"
-    assert doc.select_one("#category option[selected]")["value"] == "contact"
+    assert doc.select_one("input[name=category][checked]")["value"] == "contact"
     assert [a["href"] for a in doc.select(".error-summary a")] == ["#message", "#contact_email"]
     assert reports() == []
 

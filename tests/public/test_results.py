@@ -58,7 +58,8 @@ def test_the_filters_are_a_plain_get_form_that_round_trips_through_the_url(clien
     url = "/search?q=tina&borough=lambeth&referral_route=self-referral&open=1"
     doc = page(client.get(url))
     form = doc.select_one("form#filters")
-    assert form["method"] == "get" and form["action"] == "/search"
+    # Submitting lands on the results, past the form, on a phone too.
+    assert form["method"] == "get" and form["action"] == "/search#results"
     assert doc.select_one("#q")["value"] == "tina"
     assert doc.select_one("#borough option[selected]")["value"] == "lambeth"
     assert doc.select_one("#referral_route-self-referral").has_attr("checked")
@@ -121,7 +122,10 @@ def test_cards_carry_the_facts_a_worker_decides_on(client, services):
     evening = card(doc, "Thursday evening chemsex clinic")
     assert fact(evening, "Opening") == "Closed, opens tomorrow 18:00"
     assert evening.select_one(".badge") is None
-    assert drop_in.select_one(".card-title a")["href"] == f"/services/{services['open'].id}"
+    # The service page leads back to these results, filters and all.
+    href = urlsplit(drop_in.select_one(".card-title a")["href"])
+    assert href.path == f"/services/{services['open'].id}"
+    assert parse_qs(href.query) == {"back": ["/search?q=tina&borough=lambeth&postcode=SW9+8BS"]}
 
 
 def test_zero_results_offer_relaxations_that_work(client, services):

@@ -54,9 +54,10 @@ def test_the_list_page_renders_the_services_named_in_the_url(client, two):
     shown = [text(h) for h in doc.select(".list-item h2")]
     assert shown == ["Lambeth counselling", "Brixton chemsex drop-in"]
     assert text(doc.select_one("#list-summary")) == "2 services on your list."
-    share = doc.select_one("#share-link")["value"]
-    assert parse_qs(urlsplit(share).query)["s"] == [second.id, first.id]
-    assert urlsplit(share).path == "/list"
+    share = urlsplit(doc.select_one("#share-link")["value"])
+    assert (share.scheme, share.netloc) == ("http", "localhost") and share.path.startswith("/l/")
+    opened = client.get(share.path)
+    assert parse_qs(urlsplit(opened.headers["Location"]).query)["s"] == [second.id, first.id]
     assert text(doc.select_one("#list-count")) == "(2)"
 
 
