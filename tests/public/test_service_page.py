@@ -137,3 +137,19 @@ def test_user_text_is_escaped(client, make, pinned):
     body = client.get(f"/services/{service.id}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in body and "&lt;script&gt;" in body
     assert "<b>bold</b>" not in body
+
+
+def test_a_service_with_no_contact_details_says_what_to_do_instead(client, make, pinned):
+    gp_only = make.service(name="Referral-only clinic", routes=("gp-referral",), url=None)
+    contact = text(page(client.get(f"/services/{gp_only.id}")).select_one("ul.contact"))
+    assert contact == "No contact details listed yet: ask your GP to refer you."
+
+
+def test_the_service_page_leads_back_to_the_search_it_came_from(client, clinic):
+    doc = page(client.get(f"/services/{clinic.id}?back=/search%3Fq%3Dtina%26borough%3Dlambeth"))
+    back = doc.select_one("#back-to-results")
+    assert text(back) == "Back to results"
+    assert back["href"] == f"/search?q=tina&borough=lambeth#svc-{clinic.id}"
+    # Only this site's own pages: never a link away from it.
+    doc = page(client.get(f"/services/{clinic.id}?back=//elsewhere.example/search"))
+    assert doc.select_one("#back-to-results") is None
