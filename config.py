@@ -96,6 +96,8 @@ class Config:
     # Cards from pre-rendered frames and links from per-page patterns (public/card_rendering.py);
     # off renders every card through its macros and every link through url_for, to the same bytes.
     CARD_FRAMES = _bool("CARD_FRAMES", True)
+    # ORUK documents the API keeps built, per process (api/document_cache.py); 0 builds each every time.
+    API_DOCUMENT_CACHE = int(os.environ.get("API_DOCUMENT_CACHE", "5000"))
     TIMEZONE = "Europe/London"
     # Tests and demos may pin "now" (ISO 8601) so that open-now answers are reproducible.
     DIRECTORY_NOW = os.environ.get("DIRECTORY_NOW")

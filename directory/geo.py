@@ -117,6 +117,18 @@ def lookup(text: str) -> Place:
     )
 
 
+def non_geographic(text: str) -> bool:
+    """Say whether a postcode is one of London's non-geographic ones (PO boxes, large users: SE1P, EC1P).
+
+    Such a postcode names where post is sorted, not where anyone is; the bundled data flags its
+    sectors and districts (Code-Point Open's non-geographic marker). Raises MalformedPostcode.
+    """
+    parsed = parse_postcode(text)
+    row = _sectors().get(parsed.sector) if parsed.sector else None
+    row = row or _outcodes().get(parsed.outcode)
+    return row is not None and row.get("non_geographic") == "Y"
+
+
 def distance_miles(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Return the geodesic distance between two (lat, lon) points, in miles."""
     return geodesic(a, b).miles

@@ -118,9 +118,10 @@ def _affected_services(session: Session) -> tuple[set[Service], set[str]]:
     """Return services whose listing may have changed in this flush, and ids of deleted ones."""
     services: set[Service] = set()
     deleted: set[str] = set()
-    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+    new, gone = session.new, session.deleted  # fresh sets on every access: taken once, not per object
+    for obj in list(new) + list(session.dirty) + list(gone):
         if isinstance(obj, Service):
-            if obj in session.deleted:
+            if obj in gone:
                 deleted.add(obj.id)
             else:
                 services.add(obj)
@@ -131,9 +132,9 @@ def _affected_services(session: Session) -> tuple[set[Service], set[str]]:
             sal = obj.service_at_location
             if sal is not None and sal.service is not None:
                 services.add(sal.service)
-        elif isinstance(obj, Location) and obj not in session.new:
+        elif isinstance(obj, Location) and obj not in new:
             services.update(sal.service for sal in obj.service_at_locations if sal.service is not None)
-    return {s for s in services if s not in session.deleted}, deleted
+    return {s for s in services if s not in gone}, deleted
 
 
 def _searchable_neighbours(session: Session) -> set[str]:
@@ -167,12 +168,17 @@ def _record_revisions(session: Session, flush_context, instances):
         _assign_ids(session)
         services, deleted = _affected_services(session)
         index_ids = set(deleted) | _searchable_neighbours(session)
+        pending_numbers: dict[str, int] = {}
+        for r in session.new:
+            if isinstance(r, Revision) and r.number:
+                pending_numbers[r.service_id] = max(pending_numbers.get(r.service_id, 0), r.number)
+        new = session.new  # a fresh set on every access: taken once, not once per service
         for service in services:
             problems = check_listing(service)
             if problems:
                 raise ListingError(" ".join(problems))
             data = listing.take(service)
-            last = latest_published(service.id, session) if service not in session.new else None
+            last = latest_published(service.id, session) if service not in new else None
             if last is not None and last.snapshot == data:
                 if _verification_changed(service):
                     index_ids.add(service.id)  # result cards say when a listing was last verified
@@ -185,10 +191,17 @@ def _record_revisions(session: Session, flush_context, instances):
                 applying_revision.snapshot = data
                 applying_revision.status = RevisionStatus.PUBLISHED
                 continue
+            if service in new:
+                # A new service has no stored revisions: only those pending in this flush count.
+                # (Asking next_number scans the whole session: slow when a bulk import adds thousands.)
+                number = pending_numbers.get(service.id, 0) + 1
+            else:
+                number = next_number(service.id, session)
+            pending_numbers[service.id] = number
             session.add(
                 Revision(
                     service_id=service.id,
-                    number=next_number(service.id, session),
+                    number=number,
                     kind=context["kind"],
                     status=RevisionStatus.PUBLISHED,
                     snapshot=data,

@@ -1,13 +1,18 @@
 """Which services and service-at-locations the API lists, in order, as ids; rows are loaded a page at a time.
 
+A page of services costs what a page of the site's results costs: the search index gives one page of
+ids and the total (re-checking only that page against the database), and a list without search is
+one LIMIT/OFFSET query and one count. Only `service_ids` lists every match (for ndjson, for
+service-at-locations, and for searches that also ask for a database-only filter).
+
 Only published, active services. Text, catchment, vocabulary, opening-hours and distance filters go
 through the search module, so they mean what they mean on the site; the standard ORUK filters
 (organization, taxonomy, modified_after) are plain database conditions.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 
 from .. import dimensions, geo, search, unmet_need
 from ..extensions import db
@@ -39,6 +44,37 @@ class Located:
     distance_m: float | None = None
 
 
+@dataclass
+class Page:
+    """One page of matching service ids, in order, and how many services match in all."""
+
+    ids: list[str]
+    total: int
+
+
+def service_page(query: ServiceQuery, page: int, per_page: int) -> Page:
+    """Return one page of matching published, active services and the total, without listing every match."""
+    conditions = _conditions(query)
+    if not query.needs_search:
+        listed = [Service.is_listed, *conditions]
+        total = db.session.scalar(select(func.count()).select_from(Service).where(*listed))
+        ids = db.session.scalars(
+            select(Service.id)
+            .where(*listed)
+            .order_by(Service.name, Service.id)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+        return Page(list(ids), total)
+    if conditions:
+        # The index cannot apply these, so its total would count services they exclude.
+        ids = service_ids(query)
+        start = (page - 1) * per_page
+        return Page(ids[start : start + per_page], len(ids))
+    result = _search(query, page=page, per_page=per_page)
+    return Page([hit.listing.id for hit in result.hits], result.total)
+
+
 def service_ids(query: ServiceQuery) -> list[str]:
     """Return the ids of matching published, active services, best first."""
     conditions = [Service.is_listed, *_conditions(query)]
@@ -46,7 +82,7 @@ def service_ids(query: ServiceQuery) -> list[str]:
         return list(
             db.session.scalars(select(Service.id).where(*conditions).order_by(Service.name, Service.id))
         )
-    ranked = _search(query)
+    ranked = [hit.listing.id for hit in _search(query).hits]
     allowed = set(db.session.scalars(select(Service.id).where(Service.id.in_(ranked), *conditions)))
     return [i for i in ranked if i in allowed]
 
@@ -126,7 +162,7 @@ def _on_pathway(pathway_condition):
     )
 
 
-def _search(query: ServiceQuery) -> list[str]:
+def _search(query: ServiceQuery, page: int = 1, per_page: int | None = None) -> search.SearchResult:
     request = search.SearchRequest(
         text=query.text,
         borough=query.borough or None,
@@ -135,8 +171,8 @@ def _search(query: ServiceQuery) -> list[str]:
         postcode=query.postcode or None,
         max_miles=(query.proximity_m / METRES_PER_MILE) if query.proximity_m else None,
         sort="distance" if query.postcode and not query.text else "relevance",
-        page=1,
-        per_page=None,
+        page=page,
+        per_page=per_page,
         **query.chosen,
     )
     try:
@@ -144,5 +180,7 @@ def _search(query: ServiceQuery) -> list[str]:
     except search.SearchInputError as exc:
         field = getattr(exc, "field", "") or "text"
         raise BadParameter(SEARCH_FIELDS.get(field, field), getattr(exc, "message", "") or str(exc)) from None
-    unmet_need.record(request, result.total)  # anonymous day/borough/filters/words counts only
-    return [hit.listing.id for hit in result.hits]
+    # Anonymous day/borough/filters/words counts only. Every API page counts, as it did when each
+    # request searched from the first page.
+    unmet_need.record(replace(request, page=1, per_page=None), result.total)
+    return result

@@ -12,7 +12,7 @@ from ..errors import error_response
 from ..extensions import db
 from ..interchange import documents, oruk, vocabularies
 from ..models import Organisation, Pathway, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
-from . import bp, openapi, params, queries
+from . import bp, document_cache, openapi, params, queries
 
 NDJSON_BATCH = 100
 
@@ -45,12 +45,12 @@ def services():
     """List published, active services (ORUK filters plus ours); format=ndjson streams them all."""
     paging = params.paging(request.args)
     query = params.service_query(request.args)
-    ids = queries.service_ids(query)
     if paging.ndjson:
+        ids = queries.service_ids(query)
         return ndjson(_service_documents(ids, full=not query.minimal, minimal=query.minimal))
-    page_ids = _slice(ids, paging)
-    contents = list(_service_documents(page_ids, full=query.full, minimal=query.minimal))
-    return cached(page(contents, len(ids), paging), last_modified=_latest_change())
+    found = queries.service_page(query, paging.page, paging.per_page)
+    contents = _page_documents(found.ids, full=query.full, minimal=query.minimal)
+    return cached(page(contents, found.total, paging), last_modified=_latest_change())
 
 
 @bp.get("/services/<service_id>")
@@ -260,6 +260,16 @@ def _load_services(ids: list[str]) -> list[Service]:
 def _batches(ids: list, size: int = NDJSON_BATCH):
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+def _page_documents(ids: list[str], *, full: bool, minimal: bool) -> list[dict]:
+    def build(missing: list[str]) -> list[dict]:
+        return list(_service_documents(missing, full=full, minimal=minimal))
+
+    store = document_cache.cache()
+    if store is None:
+        return build(ids)
+    return store.documents(ids, "minimal" if minimal else "full" if full else "summary", build)
 
 
 def _service_documents(ids: list[str], *, full: bool, minimal: bool = False):

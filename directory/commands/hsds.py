@@ -1,9 +1,11 @@
 """`flask --app wsgi hsds ...`: exchange Open Referral UK 3.0 (HSDS) data with other directories."""
 
+import sys
 from pathlib import Path
 
 import click
 
+from .. import search
 from ..extensions import db
 from ..interchange.apply import ImportReport, stage_records
 from ..interchange.csv_export import export_csv
@@ -12,11 +14,16 @@ from ..interchange.records import ImportFileError, read_records
 
 
 def import_records(
-    records: list, *, dry_run=False, skip_invalid=False, allow_reassign=False, source="import"
+    records: list, *, dry_run=False, skip_invalid=False, allow_reassign=False, source="import", progress=None
 ) -> ImportReport:
     """Validate and import ORUK services as one transaction: staged, then committed (a dry run rolls back)."""
     report = stage_records(
-        records, dry_run=dry_run, skip_invalid=skip_invalid, allow_reassign=allow_reassign, source=source
+        records,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        allow_reassign=allow_reassign,
+        source=source,
+        progress=progress,
     )
     if report.staged and dry_run:
         db.session.rollback()
@@ -52,33 +59,63 @@ def export_csv_command(path):
 @click.option(
     "--allow-reassign", is_flag=True, help="Let the file move existing services to another organisation."
 )
-def import_command(path, dry_run, skip_invalid, allow_reassign):
+@click.option("--verbose", is_flag=True, help="List every warning, not a line per kind.")
+def import_command(path, dry_run, skip_invalid, allow_reassign, verbose):
     """Import ORUK services from PATH (a JSON array or a service_list page).
 
     Nothing is written unless every record is good (or --skip-invalid). A service the file gives to
     another organisation than the one it has here is refused unless --allow-reassign; --dry-run says
-    what would be created, updated and moved, and changes nothing.
+    what would be created, updated and moved, and changes nothing. Warnings are summarised, a line
+    per kind with the first five records (--verbose lists them all).
     """
     try:
         records = read_records(path)
     except ImportFileError as exc:
         raise click.ClickException(str(exc)) from None
+    progress = _Progress() if sys.stderr.isatty() else None
     report = import_records(
         records,
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         allow_reassign=allow_reassign,
         source=Path(path).name,
+        progress=progress,
     )
+    if progress is not None:
+        progress.done()
     for move in report.moves if report.staged else ():
         click.echo(f"{'Would move' if dry_run else 'Moved'} {move}.")
     for rejection in report.rejected:
         click.echo(f"Rejected {rejection}", err=True)
-    for warning in report.warnings:
-        click.echo(f"Warning: {warning}", err=True)
-    click.echo(report.summary())
+    warnings = [f"Warning: {w}" for w in report.warnings] if verbose else report.warning_summary()
+    for line in warnings:
+        click.echo(line, err=True)
+    if report.warnings and not verbose and len(report.warnings) > len(warnings):
+        click.echo(f"{len(report.warnings):,} warnings in all: --verbose lists each one.", err=True)
+    if report.committed and report.created + report.updated == 0 and not report.moves:
+        click.echo(f"Nothing to change: {report.unchanged:,} records already up to date.")
+    else:
+        click.echo(report.summary())
+    if report.committed and report.created + report.updated:
+        # This node's index takes the import in now, in one pass, rather than on its first search.
+        search.sync(timeout=60.0)
     if report.rejected and not skip_invalid:
         click.echo(
             "Fix the rejected records, or run again with --skip-invalid to import the others.", err=True
         )
         raise SystemExit(1)
+
+
+class _Progress:
+    """A counter on stderr, rewritten in place (used only when stderr is a terminal)."""
+
+    def __init__(self):
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        click.echo(f"\r{stage} records: {done:,} of {total:,}", err=True, nl=False)
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            click.echo("\r\033[K", err=True, nl=False)

@@ -9,7 +9,8 @@ One module per job, each importing only modules above it in this list:
 - `fields`: the import's field table: what it reads from each ORUK object, and each value's rule;
 - `records`: an import file read into records, and the shapes a record is parsed into;
 - `parse_locations` and `parse`: each record read and validated, its problems listed;
-- `apply`: the good records written to the database in one transaction.
+- `stored`: what the database already holds for an import's records, read in a few queries;
+- `apply`: the good records written to the database in one transaction, flushed in batches.
 
 The `hsds` commands are in `directory/commands/hsds.py`.
 """

@@ -10,13 +10,11 @@ never a verification). It leaves the commit to its caller (`commands.hsds.import
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import listing, plain_text, revisions
 from ..extensions import db
 from ..models import (
-    Borough,
     InterchangeRecord,
     Location,
     Organisation,
@@ -29,6 +27,10 @@ from ..models import (
 from ..validation import ListingError
 from .parse import parse_record
 from .records import Parsed, Vocabulary
+from .stored import Stored
+
+# Records written between flushes: large enough that a flush is rare, small enough to stay quick.
+BATCH = 1000
 
 
 @dataclass
@@ -51,6 +53,25 @@ class Rejection:
 def _shown(text: str, length: int) -> str:
     text = plain_text.printable(text)
     return text if len(text) <= length else text[: length - 1] + "…"
+
+
+@dataclass
+class Notice:
+    """A warning about one record: what kind it is, and what it says about this record."""
+
+    index: int
+    record_id: str
+    name: str
+    kind: str  # one of the kinds in records.py, shared by every record it applies to
+    text: str
+
+    def __str__(self):
+        return f"record {self.index} ({_shown(self.record_id, 40)}): {self.text}"
+
+    def label(self) -> str:
+        """Name the record in a few words."""
+        label = f"record {self.index}"
+        return label + (f" “{_shown(self.name, 40)}”" if self.name else "")
 
 
 @dataclass
@@ -81,7 +102,7 @@ class ImportReport:
     unchanged: int = 0
     organizations_created: int = 0
     rejected: list[Rejection] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     moves: list[Move] = field(default_factory=list)  # services given to another organisation
     dry_run: bool = False
     staged: bool = False  # the session holds the import, for the caller to commit
@@ -91,6 +112,20 @@ class ImportReport:
     def accepted(self) -> int:
         """Return how many records were (or, in a dry run, would be) imported."""
         return self.created + self.updated + self.unchanged
+
+    def warning_summary(self, first: int = 5) -> list[str]:
+        """Say in a line per kind of warning how many records have it, naming the `first` few."""
+        kinds: dict[str, list[Notice]] = {}
+        for notice in self.warnings:
+            kinds.setdefault(notice.kind, []).append(notice)
+        lines = []
+        for kind, notices in kinds.items():
+            records = list({n.index: n for n in notices}.values())
+            named = ", ".join(n.label() for n in records[:first])
+            more = f" and {len(records) - first:,} more" if len(records) > first else ""
+            noun = "record" if len(records) == 1 else "records"
+            lines.append(f"Warning: {len(records):,} {noun} with {kind}: {named}{more}.")
+        return lines
 
     def summary(self) -> str:
         """Say in a line what the import did (or, in a dry run, would do)."""
@@ -108,20 +143,28 @@ class ImportReport:
 
 
 def stage_records(
-    records: list, *, dry_run=False, skip_invalid=False, allow_reassign=False, source="import"
+    records: list, *, dry_run=False, skip_invalid=False, allow_reassign=False, source="import", progress=None
 ) -> ImportReport:
-    """Validate ORUK services and write the good ones into the session, uncommitted (see the docstring)."""
+    """Validate ORUK services and write the good ones into the session, uncommitted (see the docstring).
+
+    `progress(stage, done, total)`, when given, is called as records are read and written.
+    """
     report = ImportReport(records=len(records), dry_run=dry_run)
     vocabulary = Vocabulary()
-    parsed = [parse_record(i, record, vocabulary) for i, record in enumerate(records, start=1)]
+    parsed = []
+    for i, record in enumerate(records, start=1):
+        parsed.append(parse_record(i, record, vocabulary))
+        if progress is not None and (i % 250 == 0 or i == len(records)):
+            progress("Checking", i, len(records))
     seen_ids: dict[str, int] = {}
     for p in parsed:
         if p.id and p.id in seen_ids:
             p.problems.append(f"The id is also used by record {seen_ids[p.id]}.")
         seen_ids.setdefault(p.id, p.index)
     for p in parsed:
-        report.warnings += [f"record {p.index} ({p.id}): {w}" for w in p.warnings]
-    for p, move in _moves(p for p in parsed if not p.problems):
+        report.warnings += [Notice(p.index, p.id, p.name, kind, text) for kind, text in p.warnings]
+    stored = Stored([p for p in parsed if not p.problems])
+    for p, move in _moves((p for p in parsed if not p.problems), stored):
         if allow_reassign:
             report.moves.append(move)
         else:
@@ -132,138 +175,164 @@ def stage_records(
     if report.rejected and not skip_invalid:
         return report
     # A record can still fail against the database (an id owned by another service, a name taken):
-    # that record is rejected and the whole write is tried again without it.
+    # that record is rejected and the whole write is tried again without it. Writes go in batches;
+    # a batch the database refuses is written again record by record to find the one it refused.
+    batch = BATCH
     while True:
-        counts, failed = _write(good, source)
+        counts, failed = _write(good, source, stored, batch, progress)
         if failed is None:
             break
         db.session.rollback()
-        report.rejected.append(Rejection(failed[0].index, failed[0].id, failed[0].name, [failed[1]]))
-        report.rejected.sort(key=lambda r: r.index)
-        if not skip_invalid:
-            return report
-        good = [p for p in good if p is not failed[0]]
-        report.moves = [m for m in report.moves if m.service_id != failed[0].id]
+        if failed[0] is None:
+            batch = 1
+        else:
+            report.rejected.append(Rejection(failed[0].index, failed[0].id, failed[0].name, [failed[1]]))
+            report.rejected.sort(key=lambda r: r.index)
+            if not skip_invalid:
+                return report
+            good = [p for p in good if p is not failed[0]]
+            report.moves = [m for m in report.moves if m.service_id != failed[0].id]
+            batch = BATCH
+        stored = Stored(good)
     report.created, report.updated, report.unchanged, report.organizations_created = counts
     report.staged = True
     return report
 
 
-
-def _moves(parsed):
+def _moves(parsed, stored: Stored):
     """Yield (record, Move) for each record giving a stored service to another organisation."""
     for p in parsed:
-        service = db.session.get(Service, p.id) if p.id else None
+        service = stored.get(Service, p.id) if p.id else None
         if service is None or service.organisation_id == p.organization_id:
             continue
-        target = db.session.get(Organisation, p.organization_id)
+        target = stored.get(Organisation, p.organization_id)
         to_name = p.organization["name"] if p.organization else (target.name if target else "")
         yield p, Move(p.id, service.name, service.organisation_id, service.organisation.name,
                       p.organization_id, to_name)
 
 
-def _write(records: list[Parsed], source: str):
-    """Apply every record in the session; return (counts, None) or (None, (record, reason))."""
+def _write(records: list[Parsed], source: str, stored: Stored, batch: int, progress=None):
+    """Apply every record in the session; return (counts, None) or (None, (record or None, reason)).
+
+    The session is flushed every `batch` records: a flush the database refuses names the record
+    only when `batch` is 1, so the caller tries again record by record to find it.
+    """
     created = updated = unchanged = orgs_created = 0
     with revisions.recording(kind="import", author_label="import", reason=f"Imported from {source}"):
-        for p in records:
+        for n, p in enumerate(records, start=1):
             try:
                 with db.session.no_autoflush:
-                    problem = _precheck(p)
+                    problem = _precheck(p, stored)
                     if problem:
                         return None, (p, problem)
-                    existing = db.session.get(Service, p.id)
+                    existing = stored.get(Service, p.id)
                     before = listing.take(existing) if existing is not None else None
-                    orgs_created += _apply(p, existing)
-                db.session.flush()
+                    orgs_created += _apply(p, existing, stored)
+                    after = listing.take(stored.get(Service, p.id)) if before is not None else None
+                if n % batch == 0 or n == len(records):
+                    db.session.flush()
             except (ListingError, ValueError, SQLAlchemyError) as exc:
-                return None, (p, f"The database refused it: {str(exc).splitlines()[0][:300]}")
-            service = db.session.get(Service, p.id)
+                reason = f"The database refused it: {str(exc).splitlines()[0][:300]}"
+                return None, (p if batch == 1 else None, reason)
             if before is None:
                 created += 1
-            elif listing.take(service) == before:
+            elif after == before:
                 unchanged += 1
             else:
                 updated += 1
+            if progress is not None and (n % 250 == 0 or n == len(records)):
+                progress("Writing", n, len(records))
     return (created, updated, unchanged, orgs_created), None
 
 
-def _precheck(p: Parsed) -> str:
+def _owner(row, relation: str, column: str):
+    """Return the id of the row a child belongs to, whether or not it has been flushed yet."""
+    parent = getattr(row, relation)
+    return parent.id if parent is not None else getattr(row, column)
+
+
+def _precheck(p: Parsed, stored: Stored) -> str:
     """Say why a record clashes with what is already stored, or return ""."""
-    if p.organization is None and db.session.get(Organisation, p.organization_id) is None:
+    if p.organization is None and stored.get(Organisation, p.organization_id) is None:
         return (
             f"organization_id {p.organization_id} is not an organization here, "
             "and the record does not include it."
         )
     if p.organization is not None:
-        namesake = db.session.scalar(select(Organisation).where(Organisation.name == p.organization["name"]))
+        namesake = stored.namesake(p.organization["name"])
         if namesake is not None and namesake.id != p.organization_id:
             return (
                 f"The organization name “{p.organization['name']}” already belongs to organization "
                 f"{namesake.id}, not {p.organization_id}."
             )
     for sal in p.sals:
-        owner = db.session.get(ServiceAtLocation, sal.id)
-        if owner is not None and owner.service_id != p.id:
+        owner = stored.get(ServiceAtLocation, sal.id)
+        if owner is not None and _owner(owner, "service", "service_id") != p.id:
             return f"service_at_location {sal.id} belongs to another service."
-        if sal.location.known and db.session.get(Location, sal.location.id) is None:
+        if sal.location.known and stored.get(Location, sal.location.id) is None:
             return f"service_at_location {sal.id} refers to location {sal.location.id}, which is not here."
         for row_id, *_ in sal.schedules:
-            schedule = db.session.get(Schedule, row_id)
-            if schedule is not None and schedule.service_at_location.service_id != p.id:
-                return f"schedule {row_id} belongs to another service."
+            schedule = stored.get(Schedule, row_id)
+            if schedule is not None:
+                owner_sal = schedule.service_at_location
+                if owner_sal is not None and _owner(owner_sal, "service", "service_id") != p.id:
+                    return f"schedule {row_id} belongs to another service."
     for phone_id, *_ in p.phones:
-        phone = db.session.get(Phone, phone_id)
-        if phone is not None and phone.service_id != p.id:
+        phone = stored.get(Phone, phone_id)
+        if phone is not None and _owner(phone, "service", "service_id") != p.id:
             return f"phone {phone_id} belongs to another service."
     return ""
 
 
-def _apply(p: Parsed, service: Service | None) -> int:
+def _apply(p: Parsed, service: Service | None, stored: Stored) -> int:
     """Make the database match one parsed record; return 1 when it created an organisation."""
     created_org = 0
-    org = db.session.get(Organisation, p.organization_id)
+    org = stored.get(Organisation, p.organization_id)
     if org is None:
-        org = Organisation(id=p.organization_id)
+        org = stored.add(Organisation(id=p.organization_id))
         db.session.add(org)
         created_org = 1
     if p.organization is not None:
         _set(org, p.organization)
+        stored.org_by_name[org.name] = org
     if created_org:
-        # Locations refer to their organisation by column only, so the row must exist first.
-        db.session.flush()
         _remember(
+            stored,
             "organization",
             org.id,
             {"organization": p.organization_remainder} if p.organization_remainder else {},
         )
     if service is None:
-        service = Service(id=p.id, source_notes="Imported from Open Referral (HSDS) data.")
+        service = stored.add(Service(id=p.id, source_notes="Imported from Open Referral (HSDS) data."))
         db.session.add(service)
     if service.organisation is not org:
         service.organisation = org
     _set(service, {**p.fields, "catchment": p.catchment})
-    wanted_terms = [db.session.get(TaxonomyTerm, i) for i in p.term_ids]
     if [t.id for t in service.terms] != p.term_ids:
-        service.terms = wanted_terms
-    boroughs = [db.session.get(Borough, c) for c in p.borough_codes]
+        service.terms = [stored.get(TaxonomyTerm, i) for i in p.term_ids]
     if [b.ons_code for b in service.catchment_boroughs] != p.borough_codes:
-        service.catchment_boroughs = boroughs
-    service.phones = _reconcile(
+        service.catchment_boroughs = [stored.boroughs[c] for c in p.borough_codes]
+    phones = _reconcile(
         service.phones,
         [
             (pid, {"number": number, "description": description, "position": i})
             for i, (pid, number, description) in enumerate(p.phones)
         ],
         Phone,
+        stored,
     )
+    # Assigning even the same list marks the service changed, and a changed service costs a revision check.
+    if phones is not service.phones:
+        service.phones = phones
     sals = []
     for position, parsed_sal in enumerate(p.sals):
         sal = next((s for s in service.service_at_locations if s.id == parsed_sal.id), None)
-        sal = sal or db.session.get(ServiceAtLocation, parsed_sal.id) or ServiceAtLocation(id=parsed_sal.id)
-        location = db.session.get(Location, parsed_sal.location.id)
+        sal = sal or stored.get(ServiceAtLocation, parsed_sal.id)
+        sal = sal or stored.add(ServiceAtLocation(id=parsed_sal.id))
+        location = stored.get(Location, parsed_sal.location.id)
         if location is None:
-            location = Location(id=parsed_sal.location.id, organisation_id=org.id)
+            # The relationship, not only the column, so the flush writes the organisation first.
+            location = stored.add(Location(id=parsed_sal.location.id, organisation=org))
             db.session.add(location)
         _set(location, parsed_sal.location.fields)
         if sal.location is not location:
@@ -276,18 +345,21 @@ def _apply(p: Parsed, service: Service | None) -> int:
                 "position": position,
             },
         )
-        sal.schedules = _reconcile(
+        schedules = _reconcile(
             sal.schedules,
             [
                 (row_id, {"weekday": day, "opens_at": opens, "closes_at": closes, "note": note})
                 for row_id, day, opens, closes, note in parsed_sal.schedules
             ],
             Schedule,
+            stored,
         )
+        if schedules is not sal.schedules:
+            sal.schedules = schedules
         sals.append(sal)
     if [s.id for s in service.service_at_locations] != [s.id for s in sals]:
         service.service_at_locations = sals
-    _remember("service", service.id, p.remainder)
+    _remember(stored, "service", service.id, p.remainder)
     return created_org
 
 
@@ -298,23 +370,24 @@ def _set(obj, values: dict) -> None:
             setattr(obj, key, value)
 
 
-def _reconcile(current: list, wanted: list, model) -> list:
+def _reconcile(current: list, wanted: list, model, stored: Stored) -> list:
     """Return rows matching `wanted` [(id, fields)], updating rows kept by id instead of replacing them."""
     by_id = {row.id: row for row in current}
     result = []
     for row_id, values in wanted:
-        row = by_id.get(row_id) or db.session.get(model, row_id) or model(id=row_id)
+        row = by_id.get(row_id) or stored.get(model, row_id) or stored.add(model(id=row_id))
         _set(row, values)
         result.append(row)
     return result if [r.id for r in result] != [r.id for r in current] else current
 
 
-def _remember(entity_type: str, entity_id: str, data: dict) -> None:
-    record = db.session.get(InterchangeRecord, (entity_type, entity_id))
+def _remember(stored: Stored, entity_type: str, entity_id: str, data: dict) -> None:
+    record = stored.interchange.get((entity_type, entity_id))
     if record is None:
         if not data:
             return
         record = InterchangeRecord(entity_type=entity_type, entity_id=entity_id)
+        stored.interchange[(entity_type, entity_id)] = record
         db.session.add(record)
     if record.data != data:
         record.data = data

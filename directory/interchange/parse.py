@@ -6,16 +6,23 @@ agency forms' rules and lengths) first, then read field by field (locations and 
 What it says that we do not model is kept in its remainder, keyed where it can be matched again.
 """
 
+from functools import cache
+
+import jsonschema_rs
+
 from ..extensions import db
 from ..models import LONDON_ONS_CODE, Catchment, Service
 from ..validation import check_listing
-from . import fields
+from . import fields, records
 from .oruk import (
     NATIONAL_ONS_CODES,
     OPEN_ACCESS_KEY,
     PATHWAY_TAXONOMY_CODE,
+    SCHEMA_BASE,
     UK_ONS_CODE,
     ons_code,
+    registry,
+    schema,
     schema_errors,
 )
 from .parse_locations import read_locations, read_schedules
@@ -34,7 +41,8 @@ def parse_record(index: int, record, vocabulary: Vocabulary) -> Parsed:
     parsed = Parsed(index, str(record.get("id") or ""), str(record.get("name") or ""))
     # The schema first (its messages name ORUK's rules), then ours: types it leaves open, the agency
     # forms' rules and lengths, and what we keep as it came. Past them every value has its type.
-    parsed.problems.extend(schema_errors("service", record)[:MAX_REASONS])
+    if not _quick_validator().is_valid(record):
+        parsed.problems.extend(schema_errors("service", record)[:MAX_REASONS])
     if not parsed.problems:
         parsed.problems.extend(fields.problems(record)[:MAX_REASONS])
     if parsed.problems:
@@ -60,6 +68,22 @@ def parse_record(index: int, record, vocabulary: Vocabulary) -> Parsed:
     if not remainder["service"]:
         del remainder["service"]
     return parsed
+
+
+@cache
+def _quick_validator():
+    """Return a compiled check of the ORUK service schema, a hundred times quicker than `schema_errors`.
+
+    It only says yes or no: a record it doubts goes through `schema_errors`, whose verdict and
+    messages are the ones given, so the two can only differ in speed.
+    """
+    resources = [(uri, resource.contents) for uri, resource in registry().items()]
+    return jsonschema_rs.Draft202012Validator(
+        schema("service"),
+        registry=jsonschema_rs.Registry(resources),
+        validate_formats=True,
+        base_uri=SCHEMA_BASE + "service.json",
+    )
 
 
 def _read_fields(parsed: Parsed, r: dict) -> None:
@@ -160,10 +184,7 @@ def _read_service_areas(parsed: Parsed, r: dict, vocabulary: Vocabulary) -> None
     else:
         parsed.catchment = Catchment.OPEN_ACCESS
         if not kinds:
-            parsed.warnings.append(
-                "no service area we recognise (an ONS London borough, London or UK URI): "
-                "listed as open to anyone."
-            )
+            parsed.warnings.append((records.NO_AREA, records.NO_AREA + "."))
 
 
 def _read_languages(parsed: Parsed, r: dict) -> None:

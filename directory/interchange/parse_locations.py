@@ -9,7 +9,16 @@ from datetime import time
 from .. import geo
 from . import fields
 from .oruk import DAY_CODES, derived_id
-from .records import Parsed, ParsedLocation, ParsedSal, Vocabulary
+from .records import (
+    NO_LOCATION,
+    NON_GEOGRAPHIC,
+    OUTSIDE_LONDON,
+    OUTSIDE_UK,
+    Parsed,
+    ParsedLocation,
+    ParsedSal,
+    Vocabulary,
+)
 
 GB_COUNTRIES = {"", "GB", "UK", "GBR", "UNITED KINGDOM", "GREAT BRITAIN", "ENGLAND"}
 LOCATION_KEYS = fields.keys("location")
@@ -23,9 +32,8 @@ def read_locations(parsed: Parsed, r: dict, vocabulary: Vocabulary) -> None:
         loc = item.get("location") if isinstance(item.get("location"), dict) else None
         location_id = (loc or {}).get("id") or item.get("location_id")
         if not location_id:
-            parsed.warnings.append(
-                f"service_at_location {item['id']} names no location: kept as it is, not listed."
-            )
+            text = f"service_at_location {item['id']} names no location: kept as it is, not listed."
+            parsed.warnings.append((NO_LOCATION, text))
             parsed.remainder["unmapped"].setdefault("service_at_locations", []).append(item)
             continue
         if location_id in seen_locations:
@@ -65,9 +73,11 @@ def _read_location(parsed: Parsed, loc: dict, vocabulary: Vocabulary) -> ParsedL
         )
         postcode = (address.get("postal_code") or "").strip()
         country = str(address.get("country") or "").strip().upper()
-        fields.update(_place(parsed, loc["id"], postcode, country, fields))
-        if not fields.get("borough_code") and not postcode:
-            # Without a postcode, the borough the source names (as we export it) is the best we have.
+        place = _place(parsed, loc["id"], postcode, country, fields)
+        no_location = place.pop("non_geographic", False)
+        fields.update(place)
+        if not fields.get("borough_code") and (no_location or not postcode):
+            # Without a postcode that says where it is, the borough the source names is the best we have.
             named = str(address.get("state_province") or "").strip().lower()
             fields["borough_code"] = vocabulary.borough_names.get(named)
         parsed.remainder["keyed"][f"address:{loc['id']}"] = {
@@ -87,15 +97,23 @@ def _place(parsed: Parsed, location_id: str, postcode: str, country: str, fields
     if not postcode:
         return {"postcode": None, "borough_code": None}
     if country not in GB_COUNTRIES:
-        parsed.warnings.append(f"location {location_id} is outside the UK ({country}): no borough.")
+        text = f"location {location_id} is outside the UK ({country}): no borough."
+        parsed.warnings.append((OUTSIDE_UK, text))
         return {"postcode": postcode, "borough_code": None}
     try:
+        if geo.non_geographic(postcode):
+            display = geo.parse_postcode(postcode).display
+            parsed.warnings.append((NON_GEOGRAPHIC, (
+                f"location {location_id}: {display} is a PO box or other non-geographic postcode, "
+                "which gives no location: no borough or coordinates are recorded from it."
+            )))
+            return {"postcode": display, "borough_code": None, "non_geographic": True}
         place = geo.lookup(postcode)
     except geo.MalformedPostcode as exc:
         parsed.problems.append(f"Location {location_id}: {exc}")
         return {}
     except geo.NotInLondon as exc:
-        parsed.warnings.append(f"location {location_id}: {exc} No borough is recorded.")
+        parsed.warnings.append((OUTSIDE_LONDON, f"location {location_id}: {exc} No borough is recorded."))
         return {"postcode": geo.parse_postcode(postcode).display, "borough_code": None}
     result = {"postcode": place.query, "borough_code": place.borough_code}
     if fields.get("latitude") is None or fields.get("longitude") is None:

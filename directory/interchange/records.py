@@ -17,6 +17,17 @@ from ..extensions import db
 from ..models import Borough, Catchment, Pathway, TaxonomyTerm
 from .fields import MAX_DEPTH
 
+# Kinds of warning: a record is imported, but not quite as the source meant. The import's summary
+# gives one line per kind ("Warning: 12 records with <kind>: ...").
+NO_AREA = "no service area we recognise (an ONS London borough, London or UK URI): listed as open to anyone"
+NO_LOCATION = "a service_at_location naming no location: kept as it came, not listed"
+OUTSIDE_UK = "a location outside the UK: no borough recorded"
+OUTSIDE_LONDON = "a postcode outside London: no borough recorded"
+NON_GEOGRAPHIC = (
+    "a PO box or other non-geographic postcode, which says where post is sorted, not where the service is: "
+    "no borough or coordinates recorded from it"
+)
+
 _STRINGS = re.compile(r'"(?:[^"\\]+|\\.)*"')
 _BRACKETS = re.compile(r"[\[\]{}]")
 
@@ -109,7 +120,7 @@ class Parsed:
     sals: list = field(default_factory=list)
     remainder: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # (kind, text): kinds above
 
 
 class Vocabulary:

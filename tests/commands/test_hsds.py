@@ -20,7 +20,7 @@ def test_cli_export_import_and_csv(seeded_app, tmp_path):
     result = runner.invoke(args=["hsds", "import", str(out), "--dry-run"])
     assert result.exit_code == 0 and "Dry run: nothing was changed." in result.output
     result = runner.invoke(args=["hsds", "import", str(out)])
-    assert result.exit_code == 0 and "0 new, 0 updated" in result.output
+    assert result.exit_code == 0 and "Nothing to change: " in result.output
     result = runner.invoke(args=["hsds", "export-csv", str(tmp_path / "all.csv")])
     assert result.exit_code == 0 and "rows" in result.output
 

@@ -1,0 +1,162 @@
+"""Service pages from one page of the index and cached documents: the bytes listing every match gave."""
+
+import random
+
+import pytest
+from flask import jsonify
+from sqlalchemy import update
+from werkzeug.datastructures import MultiDict
+
+from directory import revisions
+from directory.api import document_cache, params, queries, views
+from directory.extensions import db
+from directory.models import Service
+
+API = "/api/v1/services"
+
+QUESTIONS = [
+    {},
+    {"per_page": "7", "page": "2"},
+    {"per_page": "1000"},
+    {"full": "true", "per_page": "9", "page": "3"},
+    {"minimal": "true", "per_page": "5"},
+    {"search": "chemsex"},
+    {"search": "tina", "per_page": "3"},
+    {"search": "tina", "per_page": "3", "page": "2"},
+    {"search": "sexual health", "borough": "lambeth", "full": "true"},
+    {"search": "sexul helth"},
+    {"search": "zzzzqqq"},
+    {"search": "pep", "page": "999"},
+    {"borough": "camden", "per_page": "4", "page": "2"},
+    {"borough": "E09000022"},
+    {"service_type": "sexual-health", "audience": "gay-bi-msm", "search": "pep"},
+    {"postcode": "SW9 8AA", "proximity": "5000"},
+    {"postcode": "W1D 6AQ", "search": "hiv test", "per_page": "6", "page": "2"},
+    {"open_now": "true", "search": "alcohol"},
+    {"pathway": "chemsex-support", "per_page": "2", "page": "2"},
+    {"modified_after": "2000-01-01", "search": "alcohol", "per_page": "3", "page": "2"},
+    {"taxonomy_id": "nonsense", "search": "alcohol"},
+]
+
+
+def reference_body(app, args: dict) -> bytes:
+    """Answer a page the way the API did before: every matching id listed, sliced, documents built."""
+    with app.test_request_context(API, query_string=args):
+        request_args = MultiDict(args)
+        paging = params.paging(request_args)
+        query = params.service_query(request_args)
+        ids = queries.service_ids(query)
+        page_ids = ids[(paging.page - 1) * paging.per_page :][: paging.per_page]
+        contents = list(views._service_documents(page_ids, full=query.full, minimal=query.minimal))
+        return jsonify(views.page(contents, len(ids), paging)).get_data()
+
+
+def assert_same_as_before(app, client, args):
+    response = client.get(API, query_string=args)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.get_data() == reference_body(app, args), args
+
+
+@pytest.mark.parametrize("args", QUESTIONS)
+def test_seeded_pages_are_the_bytes_listing_every_match_gave(seeded_app, seeded_client, args):
+    assert_same_as_before(seeded_app, seeded_client, args)
+    assert_same_as_before(seeded_app, seeded_client, args)  # the second time from cached documents
+
+
+def test_synthetic_pages_are_the_bytes_listing_every_match_gave(app, client, make):
+    rng = random.Random(18)
+    words = ["sexual health clinic", "chemsex support", "drug and alcohol service", "needle exchange",
+             "counselling", "tina and G support", "PEP and PrEP", "trans health"]
+    types = ["sexual-health", "chemsex-support", "drug-alcohol-treatment", "harm-reduction", "counselling"]
+    boroughs = ["lambeth", "camden", "hackney", "southwark", None]
+    for n in range(45):
+        make.service(
+            name=f"{rng.choice(['North', 'South', 'Central'])} {rng.choice(words)} {n}",
+            description=" ".join(rng.sample(words, 3)),
+            types=(rng.choice(types),),
+            borough_slug=rng.choice(boroughs),
+            commit=n % 9 == 8,
+        )
+    db.session.commit()
+    pages = [{"search": w.split()[0], "per_page": str(p), "page": str(n)}
+             for w in words for p, n in ((4, 1), (4, 2), (3, 5))]
+    pages += [{"borough": b, "per_page": "5", "page": "2"} for b in boroughs if b]
+    pages += [{"service_type": t, "search": "support", "per_page": "2", "page": "2"} for t in types]
+    pages += [{"per_page": "10", "page": str(n)} for n in (1, 4, 5, 6)]
+    for args in pages:
+        assert_same_as_before(app, client, args)
+
+
+def test_pages_split_the_matches_without_gaps_or_repeats(seeded_client):
+    every = client_get(seeded_client, {"search": "sexual health", "per_page": "1000"})
+    names = [s["id"] for s in every["contents"]]
+    assert every["total_items"] == len(names) > 7
+    seen = []
+    pages = -(-len(names) // 7)
+    for number in range(1, pages + 1):
+        body = client_get(seeded_client, {"search": "sexual health", "per_page": "7", "page": str(number)})
+        assert body["total_items"] == len(names) and body["total_pages"] == pages
+        assert body["first_page"] is (number == 1) and body["last_page"] is (number == pages)
+        seen += [s["id"] for s in body["contents"]]
+    assert seen == names
+    beyond = client_get(seeded_client, {"search": "sexual health", "per_page": "7", "page": str(pages + 1)})
+    assert beyond["contents"] == [] and beyond["empty"] is True and beyond["total_items"] == len(names)
+
+
+def client_get(client, args) -> dict:
+    response = client.get(API, query_string=args)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return response.get_json()
+
+
+def test_a_listing_unpublished_behind_the_index_never_shows(seeded_client):
+    first = client_get(seeded_client, {"search": "chemsex", "per_page": "5"})["contents"][0]
+    # Straight to the table, with no change-log entry: the index still holds it, the page re-check must not.
+    db.session.execute(update(Service).where(Service.id == first["id"]).values(is_published=False))
+    db.session.commit()
+    shown = client_get(seeded_client, {"search": "chemsex", "per_page": "5"})["contents"]
+    assert first["id"] not in [s["id"] for s in shown]
+
+
+def test_an_edit_reaches_the_next_page_through_the_change_log(seeded_app, seeded_client):
+    listed = client_get(seeded_client, {"search": "chemsex", "per_page": "3"})["contents"]
+    service = db.session.get(Service, listed[0]["id"])
+    service.description = "Now also answers questions about zebrafinches."
+    with revisions.recording(kind="system", author_label="test"):
+        db.session.commit()
+    found = client_get(seeded_client, {"search": "zebrafinches", "per_page": "3"})["contents"]
+    assert [s["id"] for s in found] == [service.id]
+    assert found[0]["description"] == "Now also answers questions about zebrafinches."
+    assert_same_as_before(seeded_app, seeded_client, {"search": "chemsex", "per_page": "3"})
+
+
+@pytest.mark.parametrize(
+    "args", [{"search": "tina", "full": "true"}, {"borough": "hackney", "minimal": "true"}, {"page": "2"}]
+)
+def test_the_document_cache_off_gives_the_same_bytes(seeded_client, args):
+    app = seeded_client.application
+    cached = seeded_client.get(API, query_string=args).get_data()
+    assert len(document_cache.cache()) > 0
+    app.config["API_DOCUMENT_CACHE"] = 0
+    app.extensions.pop("api_document_cache")
+    assert document_cache.cache() is None
+    assert seeded_client.get(API, query_string=args).get_data() == cached
+
+
+def test_the_cache_keeps_at_most_its_limit_and_forgets_on_a_change(seeded_app):
+    store = document_cache.DocumentCache(entries=3)
+    built = []
+
+    def build(missing):
+        built.extend(missing)
+        return [{"id": i, "n": len(built)} for i in missing]
+
+    assert [d["id"] for d in store.documents(["a", "b", "c", "d"], "full", build)] == ["a", "b", "c", "d"]
+    assert len(store) == 3
+    store.documents(["d"], "full", build)
+    assert built == ["a", "b", "c", "d"]  # "d" came from the cache
+    store.documents(["d"], "summary", build)
+    assert built[-1] == "d"  # another variant is another document
+    store._stamp = -1  # as if the change log had moved
+    store.documents(["d"], "summary", build)
+    assert built.count("d") == 3
