@@ -53,7 +53,9 @@ def services():
     return cached(page(contents, found.total, paging), last_modified=_latest_change())
 
 
-@bp.get("/services/<service_id>")
+# An id is taken as given (merge_slashes off): an id sent as "%2F0" arrives as "//0", which would
+# otherwise be redirected to another id's address rather than answered as an unknown id.
+@bp.get("/services/<service_id>", merge_slashes=False)
 def service(service_id):
     """Return one published, active service, fully nested."""
     found = _load_services([service_id])
@@ -75,7 +77,7 @@ def service_at_locations():
     return cached(page(contents, len(located), paging), last_modified=_latest_change())
 
 
-@bp.get("/service_at_locations/<sal_id>")
+@bp.get("/service_at_locations/<sal_id>", merge_slashes=False)
 def service_at_location(sal_id):
     """Return one service at a location, with its location, hours and service."""
     sal = db.session.get(ServiceAtLocation, sal_id)
@@ -104,7 +106,7 @@ def organizations():
     return cached(page(contents, len(ids), paging), last_modified=_latest_change())
 
 
-@bp.get("/organizations/<org_id>")
+@bp.get("/organizations/<org_id>", merge_slashes=False)
 def organization(org_id):
     """Return an organisation with its published, active services (full_service=true nests them fully)."""
     full_service = params.boolean(request.args, "full_service")
@@ -128,7 +130,7 @@ def taxonomies():
     return _static_list(contents, paging)
 
 
-@bp.get("/taxonomies/<taxonomy_id>")
+@bp.get("/taxonomies/<taxonomy_id>", merge_slashes=False)
 def taxonomy(taxonomy_id):
     """Return a taxonomy with its terms."""
     if taxonomy_id == oruk.PATHWAY_TAXONOMY_ID:
@@ -169,7 +171,7 @@ def taxonomy_terms():
     return _static_list(contents, paging)
 
 
-@bp.get("/taxonomy_terms/<term_id>")
+@bp.get("/taxonomy_terms/<term_id>", merge_slashes=False)
 def taxonomy_term(term_id):
     """Return one taxonomy term (a care pathway is a term of the pathway taxonomy)."""
     found = db.session.get(TaxonomyTerm, term_id)

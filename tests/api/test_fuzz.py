@@ -10,6 +10,7 @@ import json
 import string
 from urllib.parse import quote
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -183,7 +184,7 @@ def test_hypothesis_over_path_ids_never_500s(seeded_app):
     client = seeded_app.test_client()
     outcomes = []
 
-    # Derandomised: one run in a few failed once and could not be replayed before the stop (see the note).
+    # Derandomised so CI is repeatable. The one failure seen (an id starting with "/") has its own test below.
     @settings(SETTINGS, derandomize=True)
     @given(item=st.sampled_from(ITEMS), item_id=junk.filter(bool) | hostile)
     def run(item, item_id):
@@ -194,6 +195,13 @@ def test_hypothesis_over_path_ids_never_500s(seeded_app):
 
     run()
     assert 400 in outcomes and 404 in outcomes
+
+
+@pytest.mark.parametrize("item", ITEMS)
+def test_an_id_holding_a_slash_is_an_unknown_id_not_a_redirect(seeded_app, item):
+    # "%2F0" reaches the app as "/0"; merging the slashes would send the client to the id "0".
+    response = seeded_app.test_client().get(f"{API}/{item}/%2F0")
+    assert response.status_code == 404 and response.get_json()["error"]
 
 
 def test_openapi_document_describes_the_api_as_built(seeded_app):
