@@ -1,13 +1,12 @@
 """The signposting list's pages: the list carried in the address, its short link and its printable sheet."""
 
-from urllib.parse import urlencode
 
 from flask import redirect, render_template, request, url_for
 
 from .. import clock, hours_wording, qr_codes, share_codes, signposting
 from ..links import external_url
 from . import bp
-from .views import _safe_back
+from .views import _safe_back, with_list
 
 
 def _share_url(ids: list[str]) -> str:
@@ -25,9 +24,7 @@ def signposting_list():
     services = signposting.load(asked)
     ids = [s.id for s in services]
     back_path = _safe_back(request.args.get("back"))
-    back = back_path
-    if back and ids:
-        back += ("&" if "?" in back else "?") + urlencode([("s", i) for i in ids])
+    back = with_list(back_path, ids)
     moment = clock.now()
     share_url = _share_url(ids) if ids else ""
     return render_template(

@@ -60,9 +60,12 @@ def _safe_back(value: str | None) -> str | None:
     return None
 
 
-def _with_list(path: str | None) -> str | None:
-    """Return a path on this site with this page's signposting list added to it."""
-    ids = signposting.parse_ids(request.args.getlist("s"))
+def _list_ids() -> list[str]:
+    return signposting.parse_ids(request.args.getlist("s"))
+
+
+def with_list(path: str | None, ids: list[str]) -> str | None:
+    """Return a path on this site with a signposting list added to it."""
     if not path or not ids:
         return path
     return path + ("&" if "?" in path else "?") + urlencode([("s", i) for i in ids])
@@ -155,7 +158,7 @@ def _relaxation_links(query: SearchQuery, result) -> list[tuple[str, int, str | 
     """Turn "3 match without 'open now'" into links that drop that filter (by the filter's key)."""
     if result is None or not getattr(result, "relaxations", None):
         return []
-    list_ids = signposting.parse_ids(request.args.getlist("s"))
+    list_ids = _list_ids()
     links = []
     for relaxation in result.relaxations:
         param = query.param_of(relaxation.key)
@@ -175,7 +178,7 @@ def service(service_id):
     moment = clock.now()
     return render_template(
         "public/service.html", service=service, others=others, moment=moment,
-        back=_with_list(_safe_back(request.args.get("back"))),
+        back=with_list(_safe_back(request.args.get("back")), _list_ids()),
         freshness=facts.freshness(service, moment, current_app.config["STALE_AFTER_DAYS"]),
         describe_catchment=catchment.describe(service),
     )
