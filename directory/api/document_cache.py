@@ -1,16 +1,26 @@
-"""Each service's ORUK document, built once per listing version and reused by every page that shows it.
+"""Each listing's ORUK documents, built once per listing version and reused by every page that shows them.
 
 Building a page of 20 documents costs a dozen ORM queries and the nesting of each service; reading
-them from here costs one primary-key read of the change log. Every listing change (the service, its
-locations, hours, phones, organisation or pathway stages) writes an `IndexChange` row, so while the
-newest `IndexChange.seq` stays put, a document built earlier is still true; when it moves, every
-entry goes, on every node, because each reads the same log. What the log does not track (a
-pathway's or taxonomy term's name, an imported remainder on its own, or on PostgreSQL an entry
-whose transaction commits after a later one's) shows within `MAX_AGE_SECONDS`, the minute the
-API's `Cache-Control: max-age` already allows and search's catalogue takes.
+them from here costs one read of the change log. Every listing change (the service, its locations,
+hours, phones, organisation or pathway stages) writes an `IndexChange` row naming the service, and
+this node follows that log as its search index does (`search.changelog`, gaps included, so an entry
+whose transaction commits after a later one's is still seen): each entry drops that listing's
+documents, and only those, so a listing's documents are built again only when it changed. What the
+log does not track (a pathway's or taxonomy term's name, which change only with a deploy's `flask
+prepare`, after which every process starts empty) shows within `MAX_AGE_SECONDS`: each document is
+built again that long after it was built, so old documents are rebuilt a few at a time, never all
+at once in every worker.
 
-One speed trick, with its owner, limit and off switch: `API_DOCUMENT_CACHE` entries per process
-(0 builds every document on each request, to the same bytes; tests/api/test_document_cache.py).
+The log is read at most every `FOLLOW_SECONDS` (other nodes' changes show within that, sooner than
+in search results, which poll every `SEARCH_POLL_SECONDS`), and on the next request after a change
+committed in this process. The newest change of all (the pages' `Last-Modified`) is kept with the
+documents and read again whenever the log moves.
+
+A listing's documents are its service in each variant ("summary", "full", "minimal") and each of
+its service-at-locations ("sal-<variant>:<id>"), so one change drops them together.
+
+One speed trick, with its owner, limit and off switch: `API_DOCUMENT_CACHE` documents per process
+(0 builds every document on each request, to the same bytes; tests/api/test_api_pages.py).
 """
 
 import threading
@@ -18,69 +28,133 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from flask import current_app
-from sqlalchemy import func, select
+from flask import current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import IndexChange
+from ..search import changelog
 
 DEFAULT_ENTRIES = 5000  # about 20 MB of full documents; a page of 20 needs 20
-MAX_AGE_SECONDS = 60.0
+MAX_AGE_SECONDS = 600.0
+FOLLOW_SECONDS = 1.0
+_NOT_READ = object()
+_LOCAL_CHANGE = "api_document_cache_change"
 _KEY = "api_document_cache"
 
 
 class DocumentCache:
-    """Documents by (service id, variant), least recently used dropped first, all dropped on a change."""
+    """Documents by (service id, variant), least recently used dropped first, a listing's on its change."""
 
-    def __init__(self, entries: int, max_age: float = MAX_AGE_SECONDS):
+    def __init__(self, entries: int, max_age: float = MAX_AGE_SECONDS, follow_every: float = FOLLOW_SECONDS):
         self.entries = entries
         self.max_age = max_age
-        self._documents: OrderedDict[tuple[str, str], dict] = OrderedDict()
-        self._stamp: int | None = None
-        self._since = time.monotonic()
+        self.follow_every = follow_every
+        self._followed_at = float("-inf")
+        self._latest = _NOT_READ
+        self._documents: OrderedDict[tuple[str, str], tuple[dict, float]] = OrderedDict()  # (document, built)
+        self._variants: dict[str, set[str]] = {}  # service id -> its variants held
+        self._position: changelog.Position | None = None
+        self._generation = 0  # moves whenever documents are dropped
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._documents)
 
     def clear(self) -> None:
-        """Drop every document."""
+        """Drop every document, and follow the change log afresh."""
         with self._lock:
-            self._documents.clear()
-            self._stamp = None
+            self._clear()
+            self._position = None
 
-    def documents(self, ids: list[str], variant: str, build: Callable[[list[str]], list[dict]]) -> list[dict]:
-        """Return the documents of `ids` in order, building the missing ones with `build(missing_ids)`.
+    def documents(self, keys: list[tuple[str, str]], build: Callable[[list[tuple[str, str]]], dict]) -> dict:
+        """Return {key: document} for `keys` [(service id, variant)], building the missing ones.
 
-        `build` returns documents (each with its service's "id") for the ids still listed, in any order.
+        `build(missing keys)` returns {key: document} for the keys still listed; the others are left out.
         """
-        stamp = _log_stamp()
+        self.follow()
+        now = time.monotonic()
         with self._lock:
-            if stamp != self._stamp or time.monotonic() - self._since > self.max_age:
-                self._documents.clear()
-                self._stamp, self._since = stamp, time.monotonic()
+            generation = self._generation
             found = {}
-            for service_id in ids:
-                document = self._documents.get((service_id, variant))
-                if document is not None:
-                    self._documents.move_to_end((service_id, variant))
-                    found[service_id] = document
-        missing = [i for i in ids if i not in found]
+            for key in keys:
+                kept = self._documents.get(key)
+                if kept is not None and now - kept[1] <= self.max_age:
+                    self._documents.move_to_end(key)
+                    found[key] = kept[0]
+        missing = [k for k in keys if k not in found]
         if missing:
-            built = {d["id"]: d for d in build(missing)}
+            built = build(missing)
             found.update(built)
             with self._lock:
-                # Built from rows read after `stamp`: kept only if no change arrived meanwhile.
-                if self._stamp == stamp:
-                    for service_id, document in built.items():
-                        self._documents[(service_id, variant)] = document
+                # Built from rows read after the log was followed: kept only if nothing was dropped since.
+                if self._generation == generation:
+                    for key, document in built.items():
+                        self._documents[key] = (document, now)
+                        self._documents.move_to_end(key)
+                        self._variants.setdefault(key[0], set()).add(key[1])
                     while len(self._documents) > self.entries:
-                        self._documents.popitem(last=False)
-        return [found[i] for i in ids if i in found]
+                        (service_id, variant), _ = self._documents.popitem(last=False)
+                        self._forget(service_id, variant)
+        return found
 
+    def latest(self, read: Callable[[], object]):
+        """Return `read()` (the newest change of all), read again only when the change log has moved."""
+        self.follow()
+        latest = self._latest
+        if latest is _NOT_READ:
+            latest = self._latest = read()
+        return latest
 
-def _log_stamp() -> int:
-    return db.session.scalar(select(func.max(IndexChange.seq))) or 0
+    def follow_soon(self) -> None:
+        """Read the change log on the next request (a change was committed in this process)."""
+        self._followed_at = float("-inf")
+
+    def follow(self) -> None:
+        """Apply the change-log entries this process has not seen: drop the documents of those listings."""
+        now = time.monotonic()
+        if now - self._followed_at < self.follow_every:
+            return
+        self._followed_at = now
+        with self._lock:
+            position = self._position
+        if position is None:
+            position = changelog.starting_point(db.session, schema=0)
+            with self._lock:
+                self._clear()
+                self._position = position
+            return
+        entries = changelog.pending(db.session, position)
+        if not entries and not position.gaps:
+            return
+        with self._lock:
+            if self._position is not position:
+                return  # another thread followed the log meanwhile
+            if len(entries) >= changelog.BATCH:
+                self._clear()  # too far behind to drop one by one
+                self._position = changelog.starting_point(db.session, schema=0)
+                return
+            for _, service_id in entries:
+                for variant in self._variants.pop(service_id, ()):
+                    self._documents.pop((service_id, variant), None)
+            if entries:
+                self._generation += 1
+                self._latest = _NOT_READ
+            self._position = changelog.advance(position, [seq for seq, _ in entries])
+
+    def _clear(self) -> None:
+        self._documents.clear()
+        self._variants.clear()
+        self._generation += 1
+        self._latest = _NOT_READ
+
+    def _forget(self, service_id: str, variant: str) -> None:
+        variants = self._variants.get(service_id)
+        if variants is not None:
+            variants.discard(variant)
+            if not variants:
+                del self._variants[service_id]
 
 
 def cache() -> DocumentCache | None:
@@ -90,3 +164,22 @@ def cache() -> DocumentCache | None:
         entries = int(app.config.get("API_DOCUMENT_CACHE", DEFAULT_ENTRIES) or 0)
         app.extensions[_KEY] = DocumentCache(entries) if entries > 0 else None
     return app.extensions[_KEY]
+
+
+@event.listens_for(Session, "after_flush")
+def _note_local_change(session, flush_context):
+    if any(isinstance(obj, IndexChange) for obj in session.new):
+        session.info[_LOCAL_CHANGE] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _follow_local_change(session):
+    if session.info.pop(_LOCAL_CHANGE, False) and has_app_context():
+        store = current_app.extensions.get(_KEY)
+        if store is not None:
+            store.follow_soon()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_local_change(session):
+    session.info.pop(_LOCAL_CHANGE, None)

@@ -47,9 +47,9 @@ def services():
     query = params.service_query(request.args)
     if paging.ndjson:
         ids = queries.service_ids(query)
-        return ndjson(_service_documents(ids, full=not query.minimal, minimal=query.minimal))
+        return ndjson(_stored_in_batches(ids, full=not query.minimal, minimal=query.minimal))
     found = queries.service_page(query, paging.page, paging.per_page)
-    contents = _page_documents(found.ids, full=query.full, minimal=query.minimal)
+    contents = _stored_services(found.ids, full=query.full, minimal=query.minimal)
     return cached(page(contents, found.total, paging), last_modified=_latest_change())
 
 
@@ -58,11 +58,13 @@ def services():
 @bp.get("/services/<service_id>", merge_slashes=False)
 def service(service_id):
     """Return one published, active service, fully nested."""
-    found = _load_services([service_id])
+    modified = db.session.execute(
+        select(Service.last_modified).where(Service.id == service_id, Service.is_listed)
+    ).first()
+    found = _stored_services([service_id], full=True) if modified else []
     if not found:
         return not_found("service", service_id)
-    s = found[0]
-    return cached(documents.service(s, documents.ExportContext(found)), last_modified=s.last_modified)
+    return cached(found[0], last_modified=modified[0])
 
 
 @bp.get("/service_at_locations")
@@ -72,8 +74,8 @@ def service_at_locations():
     query = params.service_query(request.args)
     located = queries.service_at_location_ids(query)
     if paging.ndjson:
-        return ndjson(_sal_documents(located, full=True))
-    contents = list(_sal_documents(_slice(located, paging), full=query.full))
+        return ndjson(doc for batch in _batches(located) for doc in _stored_sals(batch, full=True))
+    contents = _stored_sals(_slice(located, paging), full=query.full)
     return cached(page(contents, len(located), paging), last_modified=_latest_change())
 
 
@@ -83,7 +85,7 @@ def service_at_location(sal_id):
     sal = db.session.get(ServiceAtLocation, sal_id)
     if sal is None or not sal.service.is_listed:
         return not_found("service_at_location", sal_id)
-    document = next(_sal_documents([queries.Located(sal.id, sal.service_id)], full=True))
+    document = _stored_sals([queries.Located(sal.id, sal.service_id)], full=True)[0]
     return cached(document, last_modified=sal.service.last_modified)
 
 
@@ -228,7 +230,11 @@ def ndjson(documents) -> Response:
 
 def _latest_change(*conditions):
     # Every published change (including unpublishing) moves a service's last_modified.
-    return db.session.scalar(select(func.max(Service.last_modified)).where(*conditions))
+    def read():
+        return db.session.scalar(select(func.max(Service.last_modified)).where(*conditions))
+
+    store = document_cache.cache()
+    return store.latest(read) if store is not None and not conditions else read()
 
 
 def _slice(items: list, paging: params.Paging) -> list:
@@ -264,14 +270,58 @@ def _batches(ids: list, size: int = NDJSON_BATCH):
         yield ids[start : start + size]
 
 
-def _page_documents(ids: list[str], *, full: bool, minimal: bool) -> list[dict]:
-    def build(missing: list[str]) -> list[dict]:
-        return list(_service_documents(missing, full=full, minimal=minimal))
+def _variant(*, full: bool, minimal: bool = False) -> str:
+    return "minimal" if minimal else "full" if full else "summary"
 
+
+def _stored_services(ids: list[str], *, full: bool, minimal: bool = False) -> list[dict]:
+    """Return the services' documents in order, from this node's document store where it holds them."""
+    variant = _variant(full=full, minimal=minimal)
     store = document_cache.cache()
     if store is None:
-        return build(ids)
-    return store.documents(ids, "minimal" if minimal else "full" if full else "summary", build)
+        return list(_service_documents(ids, full=full, minimal=minimal))
+
+    def build(keys: list[tuple[str, str]]) -> dict:
+        built = _service_documents([service_id for service_id, _ in keys], full=full, minimal=minimal)
+        return {(d["id"], variant): d for d in built}
+
+    keys = [(i, variant) for i in ids]
+    found = store.documents(keys, build)
+    return [found[k] for k in keys if k in found]
+
+
+def _stored_in_batches(ids: list[str], *, full: bool, minimal: bool):
+    for batch in _batches(ids):
+        yield from _stored_services(batch, full=full, minimal=minimal)
+
+
+def _stored_sals(located: list, *, full: bool) -> list[dict]:
+    """Return the service-at-locations' documents in order, with their distances, stored as services are."""
+    variant = _variant(full=full)
+    store = document_cache.cache()
+    if store is None:
+        built = {item.id: doc for item, doc in _sal_documents(located, full=full)}
+    else:
+
+        # A service-at-location is kept under its service's id, so the service's change drops it too.
+        def key(item) -> tuple[str, str]:
+            return item.service_id, f"sal-{variant}:{item.id}"
+
+        def build(keys: list[tuple[str, str]]) -> dict:
+            wanted = [queries.Located(name.partition(":")[2], service_id) for service_id, name in keys]
+            return {key(item): doc for item, doc in _sal_documents(wanted, full=full)}
+
+        found = store.documents([key(item) for item in located], build)
+        built = {name.partition(":")[2]: doc for (_, name), doc in found.items()}
+    documents_in_order = []
+    for item in located:
+        document = built.get(item.id)
+        if document is None:
+            continue
+        if item.distance_m is not None:
+            document = {**document, "distance": round(item.distance_m)}
+        documents_in_order.append(document)
+    return documents_in_order
 
 
 def _service_documents(ids: list[str], *, full: bool, minimal: bool = False):
@@ -285,6 +335,7 @@ def _service_documents(ids: list[str], *, full: bool, minimal: bool = False):
 
 
 def _sal_documents(located: list, *, full: bool):
+    """Yield (item, document) for each listed service-at-location, without its distance."""
     for batch in _batches(located):
         found = {s.id: s for s in _load_services(list(dict.fromkeys(item.service_id for item in batch)))}
         context = documents.ExportContext(list(found.values()))
@@ -303,9 +354,7 @@ def _sal_documents(located: list, *, full: bool):
                 for s in documents.schedules(service, remainder)
                 if s.get("service_at_location_id") == sal.id
             ]
-            if item.distance_m is not None:
-                document["distance"] = round(item.distance_m)
-            yield document
+            yield item, document
 
 
 def _organization_documents(ids: list[str], full: bool, *, full_service: bool = False):

@@ -157,7 +157,11 @@ def _still_listed(ids: list[str]) -> set[str]:
 def _listed(ids: list[str]) -> set[str]:
     # On its own connection in autocommit: one statement needs no transaction, and opening and
     # rolling one back would cost two more round trips to the database on every results page.
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    # (SQLite's driver opens none for a SELECT, and switching its mode costs more than the query.)
+    connection = db.engine.connect()
+    if connection.dialect.name != "sqlite":
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+    with connection:
         return documents.listed(connection, ids)
 
 

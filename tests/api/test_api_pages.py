@@ -4,13 +4,13 @@ import random
 
 import pytest
 from flask import jsonify
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from werkzeug.datastructures import MultiDict
 
 from directory import revisions
 from directory.api import document_cache, params, queries, views
 from directory.extensions import db
-from directory.models import Service
+from directory.models import IndexChange, Service
 
 API = "/api/v1/services"
 
@@ -143,20 +143,113 @@ def test_the_document_cache_off_gives_the_same_bytes(seeded_client, args):
     assert seeded_client.get(API, query_string=args).get_data() == cached
 
 
-def test_the_cache_keeps_at_most_its_limit_and_forgets_on_a_change(seeded_app):
-    store = document_cache.DocumentCache(entries=3)
+def change_log(*service_ids, seq=None):
+    """Write change-log entries as a listing change would (with an explicit number when given)."""
+    for service_id in service_ids:
+        db.session.add(IndexChange(service_id=service_id, **({"seq": seq} if seq else {})))
+    db.session.commit()
+
+
+def test_the_store_keeps_at_most_its_limit_and_drops_only_the_changed_listing(seeded_app):
+    store = document_cache.DocumentCache(entries=4, follow_every=0)
     built = []
 
     def build(missing):
         built.extend(missing)
-        return [{"id": i, "n": len(built)} for i in missing]
+        return {key: {"id": key[0], "n": len(built)} for key in missing}
 
-    assert [d["id"] for d in store.documents(["a", "b", "c", "d"], "full", build)] == ["a", "b", "c", "d"]
-    assert len(store) == 3
-    store.documents(["d"], "full", build)
-    assert built == ["a", "b", "c", "d"]  # "d" came from the cache
-    store.documents(["d"], "summary", build)
-    assert built[-1] == "d"  # another variant is another document
-    store._stamp = -1  # as if the change log had moved
-    store.documents(["d"], "summary", build)
-    assert built.count("d") == 3
+    def ask(*keys):
+        found = store.documents(list(keys), build)
+        return [found[k]["id"] for k in keys]
+
+    keys = [("a", "full"), ("b", "full"), ("c", "full"), ("d", "full"), ("e", "full")]
+    assert ask(*keys) == ["a", "b", "c", "d", "e"]
+    assert len(store) == 4  # "a", the least recently used, went
+    ask(("e", "full"), ("d", "summary"))
+    assert built[-1] == ("d", "summary")  # another variant is another document
+    assert ("e", "full") not in built[5:]  # "e" came from the store
+    count = len(built)
+    change_log("d")
+    ask(("c", "full"), ("d", "full"), ("d", "summary"), ("e", "full"))
+    # Every variant of the changed listing was built again, and nothing else.
+    assert sorted(built[count:]) == [("d", "full"), ("d", "summary")]
+
+
+def test_an_entry_that_commits_late_still_drops_its_listing(seeded_app):
+    store = document_cache.DocumentCache(entries=10, follow_every=0)
+    built = []
+
+    def build(missing):
+        built.extend(missing)
+        return {key: {"id": key[0]} for key in missing}
+
+    change_log("x")
+    top = db.session.scalar(select(func.max(IndexChange.seq)))
+    store.documents([("a", "full"), ("b", "full")], build)
+    # On PostgreSQL an entry's number is taken before its transaction commits: top + 2 can show first.
+    change_log("a", seq=top + 2)
+    store.documents([("a", "full"), ("b", "full")], build)
+    assert built.count(("a", "full")) == 2 and built.count(("b", "full")) == 1
+    change_log("b", seq=top + 1)  # the earlier number, visible only now
+    store.documents([("a", "full"), ("b", "full")], build)
+    assert built.count(("b", "full")) == 2 and built.count(("a", "full")) == 2
+
+
+SAL_API = "/api/v1/service_at_locations"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [{}, {"search": "sexual health", "per_page": "5", "page": "2"}, {"postcode": "SW9 8AA", "full": "true"},
+     {"borough": "camden", "postcode": "N1 9GU", "proximity": "8000"}],
+)
+def test_service_at_location_pages_and_ndjson_are_the_same_bytes_from_the_store(seeded_client, args):
+    app = seeded_client.application
+    first = seeded_client.get(SAL_API, query_string=args).get_data()
+    assert seeded_client.get(SAL_API, query_string=args).get_data() == first  # now from the store
+    streamed = seeded_client.get(API, query_string={**args, "format": "ndjson"}).get_data()
+    assert seeded_client.get(API, query_string={**args, "format": "ndjson"}).get_data() == streamed
+    app.config["API_DOCUMENT_CACHE"] = 0
+    app.extensions.pop("api_document_cache")
+    assert seeded_client.get(SAL_API, query_string=args).get_data() == first
+    assert seeded_client.get(API, query_string={**args, "format": "ndjson"}).get_data() == streamed
+
+
+def test_an_edit_reaches_stored_service_at_locations(seeded_client):
+    listed = client_get(seeded_client, {"search": "chemsex", "per_page": "3"})["contents"]
+    before = seeded_client.get(SAL_API, query_string={"search": "chemsex"}).get_json()["contents"]
+    service = db.session.get(Service, listed[0]["id"])
+    assert service.id in [d["service"]["id"] for d in before]
+    service.name = service.name + " (renamed)"
+    with revisions.recording(kind="system", author_label="test"):
+        db.session.commit()
+    after = seeded_client.get(SAL_API, query_string={"search": "chemsex"}).get_json()["contents"]
+    assert {d["service"]["name"] for d in after if d["service"]["id"] == service.id} == {service.name}
+
+
+def test_other_nodes_changes_are_read_within_a_second_and_this_nodes_at_once(seeded_client):
+    listed = client_get(seeded_client, {"search": "chemsex", "per_page": "3"})["contents"]
+    store = document_cache.cache()
+    store.follow_every = 3600  # as if the last read of the log were a moment ago
+    store.follow_soon()
+    client_get(seeded_client, {"search": "chemsex", "per_page": "3"})
+    service_id = listed[0]["id"]
+    assert seeded_client.get(f"{API}/{service_id}").get_json()["description"] == listed[0]["description"]
+    # Another node's change: a row in the log and the table, with nothing in this process knowing.
+    with db.engine.begin() as connection:
+        connection.execute(update(Service).where(Service.id == service_id).values(description="Elsewhere."))
+        connection.execute(IndexChange.__table__.insert().values(service_id=service_id))
+    def shown() -> str:
+        # Asked by id: a new description also moves the listing in a search's order.
+        return seeded_client.get(f"{API}/{service_id}").get_json()["description"]
+
+    assert shown() == listed[0]["description"]  # not read yet: within the second
+    store.follow_every = 0  # the second has passed
+    assert shown() == "Elsewhere."
+    store.follow_every = 3600
+    service = db.session.get(Service, service_id)
+    db.session.refresh(service)
+    service.description = "Changed here."
+    with revisions.recording(kind="system", author_label="test"):
+        db.session.commit()  # this process's own commit is read on the next request
+    assert shown() == "Changed here."
