@@ -89,7 +89,8 @@ def apply(parameter: dict) -> None:
 
 def known_codes(parameters: dict) -> None:
     """Set the enums of the coded parameters in `components/parameters` from the data."""
-    parameters["borough"]["schema"]["enum"] = list(params.borough_slugs())
-    parameters[dimensions.PATHWAY.param]["schema"]["enum"] = params.pathway_slugs()
+    # The document says what the database holds now (it is built rarely; requests take the catalogue's).
+    parameters["borough"]["schema"]["enum"] = list(params.borough_slugs(max_age=0))
+    parameters[dimensions.PATHWAY.param]["schema"]["enum"] = params.pathway_slugs(max_age=0)
     for d in params.API_DIMENSIONS:
-        parameters[d.param]["schema"]["items"]["enum"] = params.vocabulary_codes(d.vocabulary)
+        parameters[d.param]["schema"]["items"]["enum"] = params.vocabulary_codes(d.vocabulary, max_age=0)

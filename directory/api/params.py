@@ -11,12 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from .. import dimensions, plain_text
-from ..extensions import db
-from ..models import Borough, Pathway, Taxonomy, TaxonomyTerm
+from .. import dimensions, plain_text, search
 
 MAX_PER_PAGE = 1000
 DEFAULT_PER_PAGE = 50
@@ -90,21 +87,29 @@ class ServiceQuery:
 # --- the codes the API knows (the document lists the same) -----------------------------------------
 
 
-def vocabulary_codes(vocabulary: str) -> list[str]:
+# From search's catalogue (read from the database at most once a minute), as the site's filters are:
+# three queries on every request cost more than the search. A code not found is looked for again in
+# a catalogue at most a second old (`max_age`), in case it was added in the last minute.
+AGAIN_SECONDS = 1.0
+
+
+def _catalogue(max_age: float | None):
+    return search.catalogue() if max_age is None else search.catalogue().fresh(max_age=max_age)
+
+
+def vocabulary_codes(vocabulary: str, max_age: float | None = None) -> list[str]:
     """Return the codes of one of our taxonomies."""
-    return sorted(
-        db.session.scalars(select(TaxonomyTerm.code).join(Taxonomy).where(Taxonomy.code == vocabulary))
-    )
+    return sorted(_catalogue(max_age).terms.get(vocabulary, {}))
 
 
-def pathway_slugs() -> list[str]:
-    return sorted(db.session.scalars(select(Pathway.slug)))
+def pathway_slugs(max_age: float | None = None) -> list[str]:
+    return sorted(_catalogue(max_age).pathways)
 
 
-def borough_slugs() -> dict[str, str]:
+def borough_slugs(max_age: float | None = None) -> dict[str, str]:
     """Return every way the API takes a borough (slug or ONS code), each to its slug."""
-    rows = db.session.execute(select(Borough.slug, Borough.ons_code).order_by(Borough.slug)).all()
-    return {**{slug: slug for slug, _ in rows}, **{code: slug for slug, code in rows}}
+    boroughs = sorted(set(_catalogue(max_age).boroughs.values()), key=lambda b: b.slug)
+    return {**{b.slug: b.slug for b in boroughs}, **{b.ons_code: b.slug for b in boroughs}}
 
 
 # --- whole requests ------------------------------------------------------------------------------------
@@ -135,7 +140,8 @@ def service_query(args: MultiDict) -> ServiceQuery:
         postcode=identifier(args, "postcode"),
         proximity_m=proximity(args),
         borough=choice(args, "borough", borough_slugs, "a London borough slug (e.g. lambeth) or ONS code"),
-        pathway=choice(args, "pathway", lambda: {s: s for s in pathway_slugs()}, "a care pathway here"),
+        pathway=choice(args, "pathway", lambda max_age=None: {s: s for s in pathway_slugs(max_age)},
+                       "a care pathway here"),
         open_now=boolean(args, "open_now"),
         chosen={d.field: codes(args, d.param, d.vocabulary) for d in API_DIMENSIONS},
     )
@@ -212,6 +218,8 @@ def codes(args: MultiDict, name: str, vocabulary: str) -> list[str]:
         return []
     values = _split(name, raw, limit_items=True)
     known = vocabulary_codes(vocabulary)
+    if any(v not in known for v in values):
+        known = vocabulary_codes(vocabulary, max_age=AGAIN_SECONDS)
     unknown = [v for v in values if v not in known]
     if unknown:
         raise BadParameter(
@@ -220,12 +228,14 @@ def codes(args: MultiDict, name: str, vocabulary: str) -> list[str]:
     return values
 
 
-def choice(args: MultiDict, name: str, known_codes: Callable[[], dict[str, str]], meaning: str) -> str:
-    """Return what a code stands for among `known_codes()`; empty when the parameter is absent."""
+def choice(args: MultiDict, name: str, known_codes: Callable[..., dict[str, str]], meaning: str) -> str:
+    """Return what a code stands for among `known_codes(max_age=None)`; empty when the parameter is absent."""
     raw = _given(args, name)
     if raw is None:
         return ""
     known = known_codes()
+    if raw not in known:
+        known = known_codes(max_age=AGAIN_SECONDS)
     if raw not in known:
         raise BadParameter(name, f"“{raw[:40]}” is not {meaning}.")
     return known[raw]
