@@ -13,8 +13,9 @@ at once in every worker.
 
 The log is read at most every `FOLLOW_SECONDS` (other nodes' changes show within that, sooner than
 in search results, which poll every `SEARCH_POLL_SECONDS`), and on the next request after a change
-committed in this process. The newest change of all (the pages' `Last-Modified`) is kept with the
-documents and read again whenever the log moves.
+committed in this process. A few whole-directory answers (the newest change of all, for pages'
+`Last-Modified`; every listed service-at-location with its place, for the service-at-location
+lists) are kept with the documents (`remembered`) and read again whenever the log moves.
 
 A listing's documents are its service in each variant ("summary", "full", "minimal") and each of
 its service-at-locations ("sal-<variant>:<id>"), so one change drops them together.
@@ -39,7 +40,6 @@ from ..search import changelog
 DEFAULT_ENTRIES = 5000  # about 20 MB of full documents; a page of 20 needs 20
 MAX_AGE_SECONDS = 600.0
 FOLLOW_SECONDS = 1.0
-_NOT_READ = object()
 _LOCAL_CHANGE = "api_document_cache_change"
 _KEY = "api_document_cache"
 
@@ -52,7 +52,7 @@ class DocumentCache:
         self.max_age = max_age
         self.follow_every = follow_every
         self._followed_at = float("-inf")
-        self._latest = _NOT_READ
+        self._remembered: dict[str, object] = {}
         self._documents: OrderedDict[tuple[str, str], tuple[dict, float]] = OrderedDict()  # (document, built)
         self._variants: dict[str, set[str]] = {}  # service id -> its variants held
         self._position: changelog.Position | None = None
@@ -99,13 +99,18 @@ class DocumentCache:
                         self._forget(service_id, variant)
         return found
 
-    def latest(self, read: Callable[[], object]):
-        """Return `read()` (the newest change of all), read again only when the change log has moved."""
+    def remembered(self, name: str, read: Callable[[], object]):
+        """Return `read()`, a whole-directory answer, read again only when the change log has moved."""
         self.follow()
-        latest = self._latest
-        if latest is _NOT_READ:
-            latest = self._latest = read()
-        return latest
+        with self._lock:
+            generation = self._generation
+            if name in self._remembered:
+                return self._remembered[name]
+        value = read()
+        with self._lock:
+            if self._generation == generation:
+                self._remembered[name] = value
+        return value
 
     def follow_soon(self) -> None:
         """Read the change log on the next request (a change was committed in this process)."""
@@ -140,14 +145,14 @@ class DocumentCache:
                     self._documents.pop((service_id, variant), None)
             if entries:
                 self._generation += 1
-                self._latest = _NOT_READ
+                self._remembered: dict[str, object] = {}
             self._position = changelog.advance(position, [seq for seq, _ in entries])
 
     def _clear(self) -> None:
         self._documents.clear()
         self._variants.clear()
         self._generation += 1
-        self._latest = _NOT_READ
+        self._remembered: dict[str, object] = {}
 
     def _forget(self, service_id: str, variant: str) -> None:
         variants = self._variants.get(service_id)

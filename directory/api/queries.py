@@ -11,6 +11,7 @@ through the search module, so they mean what they mean on the site; the standard
 """
 
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from sqlalchemy import exists, func, select
 
@@ -27,6 +28,7 @@ from ..models import (
     pathway_stage_services,
     service_terms,
 )
+from . import document_cache
 from .params import BadParameter, ServiceQuery
 
 METRES_PER_MILE = geo.METRES_PER_MILE
@@ -35,9 +37,11 @@ SEARCH_FIELDS = {"text": "search", "max_miles": "proximity",
                  **{d.field: d.param for d in dimensions.TAXONOMIES}}
 
 
-@dataclass
-class Located:
-    """A service-at-location id with its distance from the asked-for postcode, when one was given."""
+class Located(NamedTuple):
+    """A service-at-location id with its distance from the asked-for postcode, when one was given.
+
+    A tuple, as a list of every match holds thousands of them.
+    """
 
     id: str
     service_id: str
@@ -82,42 +86,58 @@ def service_ids(query: ServiceQuery) -> list[str]:
         return list(
             db.session.scalars(select(Service.id).where(*conditions).order_by(Service.name, Service.id))
         )
-    ranked = [hit.listing.id for hit in _search(query).hits]
-    allowed = set(db.session.scalars(select(Service.id).where(Service.id.in_(ranked), *conditions)))
-    return [i for i in ranked if i in allowed]
+    # Every listed id in one query (no IN over thousands of matches): the index may be a moment behind.
+    allowed = set(db.session.scalars(select(Service.id).where(*conditions)))
+    return [i for i in _ranked(query) if i in allowed]
 
 
-def service_at_location_ids(query: ServiceQuery) -> list[Located]:
-    """Return the matching service-at-locations: by service order, or by distance when a postcode is given."""
-    ids = service_ids(query)
-    order = {sid: n for n, sid in enumerate(ids)}
-    rows = db.session.execute(
-        select(
-            ServiceAtLocation.id,
-            ServiceAtLocation.service_id,
-            ServiceAtLocation.position,
-            Location.latitude,
-            Location.longitude,
-        )
-        .join(Location, Location.id == ServiceAtLocation.location_id)
-        .where(ServiceAtLocation.service_id.in_(ids))
-    ).all()
-    rows.sort(key=lambda r: (order[r.service_id], r.position, r.id))
+def service_at_location_ids(query: ServiceQuery) -> list[tuple]:
+    """Return the matching service-at-locations: by service order, or by distance when a postcode is given.
+
+    Each is a plain (id, service id, distance in metres or None) tuple, as a list of every match holds
+    thousands: `Located._make` one when it is shown.
+    """
+    conditions = _conditions(query)
+    order = {sid: n for n, sid in enumerate(_ranked(query) if query.needs_search else service_ids(query))}
+    rows = [(order[r[1]], r[2], r[0], r) for r in _located_rows(conditions) if r[1] in order]
+    rows.sort()
     if not query.postcode:
-        return [Located(r.id, r.service_id) for r in rows]
+        return [(r[0], r[1], None) for *_, r in rows]
     origin = _origin(query.postcode)
     located = []
-    for r in rows:
-        if r.latitude is None or r.longitude is None:
+    for *_, (sal_id, service_id, _, latitude, longitude) in rows:
+        if latitude is None or longitude is None:
             # Remote or unplaced: no distance, so kept (last) unless a proximity limit was asked for.
             if query.proximity_m is None:
-                located.append(Located(r.id, r.service_id))
+                located.append((sal_id, service_id, None))
             continue
-        metres = geo.approx_distance_m(origin.latitude, origin.longitude, r.latitude, r.longitude)
+        metres = geo.approx_distance_m(origin.latitude, origin.longitude, latitude, longitude)
         if query.proximity_m is None or metres <= query.proximity_m:
-            located.append(Located(r.id, r.service_id, metres))
-    located.sort(key=lambda item: (item.distance_m is None, item.distance_m or 0))
+            located.append((sal_id, service_id, metres))
+    located.sort(key=lambda item: (item[2] is None, item[2] or 0))
     return located
+
+
+def _located_rows(conditions: list) -> list[tuple]:
+    """Return (sal id, service id, position, latitude, longitude) of every listed service-at-location.
+
+    Without conditions, kept by this node's document store until the change log moves: every search
+    would otherwise read every listed location.
+    """
+
+    def read() -> list[tuple]:
+        found = (
+            select(ServiceAtLocation.id, ServiceAtLocation.service_id, ServiceAtLocation.position,
+                   Location.latitude, Location.longitude)
+            .join(Location, Location.id == ServiceAtLocation.location_id)
+            .join(Service, Service.id == ServiceAtLocation.service_id)
+            .where(Service.is_listed, *conditions)
+        )
+        # Core rows as plain tuples: ORM rows cost several times as much.
+        return [tuple(r) for r in db.session.connection().execute(found)]
+
+    store = document_cache.cache()
+    return store.remembered("located rows", read) if store is not None and not conditions else read()
 
 
 def _origin(postcode: str) -> geo.Place:
@@ -162,8 +182,37 @@ def _on_pathway(pathway_condition):
     )
 
 
+def _ranked(query: ServiceQuery) -> list[str]:
+    """Return the ids of every service the index matches, best first (listed or not: the caller checks)."""
+    request = _request(query, page=1, per_page=None)
+    try:
+        ids = search.ranked_ids(request)
+    except search.SearchInputError as exc:
+        raise _bad_search_parameter(exc) from None
+    # Counted as a search: the words, borough and filters, anonymously, as on every page.
+    unmet_need.record(request, len(ids))
+    return ids
+
+
 def _search(query: ServiceQuery, page: int = 1, per_page: int | None = None) -> search.SearchResult:
-    request = search.SearchRequest(
+    request = _request(query, page, per_page)
+    try:
+        result = search.search(request)
+    except search.SearchInputError as exc:
+        raise _bad_search_parameter(exc) from None
+    # Anonymous day/borough/filters/words counts only. Every API page counts, as it did when each
+    # request searched from the first page.
+    unmet_need.record(replace(request, page=1, per_page=None), result.total)
+    return result
+
+
+def _bad_search_parameter(exc: search.SearchInputError) -> BadParameter:
+    field = getattr(exc, "field", "") or "text"
+    return BadParameter(SEARCH_FIELDS.get(field, field), getattr(exc, "message", "") or str(exc))
+
+
+def _request(query: ServiceQuery, page: int, per_page: int | None) -> search.SearchRequest:
+    return search.SearchRequest(
         text=query.text,
         borough=query.borough or None,
         pathway=query.pathway or None,
@@ -175,12 +224,3 @@ def _search(query: ServiceQuery, page: int = 1, per_page: int | None = None) -> 
         per_page=per_page,
         **query.chosen,
     )
-    try:
-        result = search.search(request)
-    except search.SearchInputError as exc:
-        field = getattr(exc, "field", "") or "text"
-        raise BadParameter(SEARCH_FIELDS.get(field, field), getattr(exc, "message", "") or str(exc)) from None
-    # Anonymous day/borough/filters/words counts only. Every API page counts, as it did when each
-    # request searched from the first page.
-    unmet_need.record(replace(request, page=1, per_page=None), result.total)
-    return result

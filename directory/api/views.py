@@ -8,6 +8,7 @@ from flask import Response, jsonify, request, stream_with_context, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from .. import search
 from ..errors import error_response
 from ..extensions import db
 from ..interchange import documents, oruk, vocabularies
@@ -75,7 +76,11 @@ def service_at_locations():
     located = queries.service_at_location_ids(query)
     if paging.ndjson:
         return ndjson(doc for batch in _batches(located) for doc in _stored_sals(batch, full=True))
-    contents = _stored_sals(_slice(located, paging), full=query.full)
+    shown = _slice(located, paging)
+    # Which locations are listed is kept until the change log moves: the page is checked now, as the
+    # site checks its page of results.
+    listed = search.still_listed(list({service_id for _, service_id, _ in shown}))
+    contents = _stored_sals([item for item in shown if item[1] in listed], full=query.full)
     return cached(page(contents, len(located), paging), last_modified=_latest_change())
 
 
@@ -234,7 +239,7 @@ def _latest_change(*conditions):
         return db.session.scalar(select(func.max(Service.last_modified)).where(*conditions))
 
     store = document_cache.cache()
-    return store.latest(read) if store is not None and not conditions else read()
+    return store.remembered("latest change", read) if store is not None and not conditions else read()
 
 
 def _slice(items: list, paging: params.Paging) -> list:
@@ -297,6 +302,7 @@ def _stored_in_batches(ids: list[str], *, full: bool, minimal: bool):
 
 def _stored_sals(located: list, *, full: bool) -> list[dict]:
     """Return the service-at-locations' documents in order, with their distances, stored as services are."""
+    located = [queries.Located._make(item) for item in located]
     variant = _variant(full=full)
     store = document_cache.cache()
     if store is None:

@@ -38,10 +38,12 @@ __all__ = [
     "ensure_index",
     "init_app",
     "prepare_snippets",
+    "ranked_ids",
     "reindex",
     "search",
     "start_poller",
     "status",
+    "still_listed",
     "stop_poller",
     "sync",
 ]
@@ -86,6 +88,19 @@ def search(request: SearchRequest) -> SearchResult:
     if state.index.pending:
         _sync_quietly(state, timeout=COMMIT_SYNC_TIMEOUT)
     return engine.run(state.index, request, state.catalogue)
+
+
+def ranked_ids(request: SearchRequest) -> list[str]:
+    """Return the ids of every service matching `request`, best first (see `engine.ranked_ids`)."""
+    state = _state()
+    if state.index.pending:
+        _sync_quietly(state, timeout=COMMIT_SYNC_TIMEOUT)
+    return engine.ranked_ids(state.index, request, state.catalogue)
+
+
+def still_listed(ids: list[str]) -> set[str]:
+    """Return which of these services are published and active now (one primary-key query)."""
+    return engine.still_listed(ids)
 
 
 def prepare_snippets(listings) -> None:

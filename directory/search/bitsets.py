@@ -63,15 +63,16 @@ class SegmentData:
         self._postings: OrderedDict = OrderedDict()
         self._listings: OrderedDict = OrderedDict()
         self._derived: OrderedDict = OrderedDict()
-        names, points, openings, lengths = [], [], [], []
+        ids, names, points, openings, lengths = [], [], [], [], []
         if "meta" in reader.schema:
             column = reader.column_reader("meta")
             for i in range(self.size):
                 raw = column[i]
                 if raw:
-                    _, name, length, coords, opening = decode_meta(raw)
+                    service_id, name, length, coords, opening = decode_meta(raw)
                 else:
-                    name, length, coords, opening = "", (0,) * len(TEXT_FIELDS), (), ""
+                    service_id, name, length, coords, opening = "", "", (0,) * len(TEXT_FIELDS), (), ""
+                ids.append(service_id)
                 lengths.append(length)
                 names.append(name)
                 points.append(tuple(project(lat, lon) for lat, lon in coords))
@@ -79,6 +80,7 @@ class SegmentData:
         # Per text field, each document's length in terms (for BM25's length normalisation).
         self.lengths = {name: [n[i] for n in lengths] for i, name in enumerate(TEXT_FIELDS)}
         self._weights: OrderedDict = OrderedDict()
+        self.ids = ids
         self.names = names
         self.points = points
         # Every document's opening times as [start, end) minutes of the week, in three arrays, so
@@ -171,6 +173,7 @@ class View:
         self.size = self.reader.doc_count_all()
         self.live = live
         self._memo: OrderedDict = OrderedDict()
+        self._ids = None
         self._names = None
         self._name_ranks = None
         self._point_arrays = None
@@ -227,6 +230,13 @@ class View:
             if offset <= docnum < offset + data.size:
                 return data.listing(reader, docnum - offset)
         return None
+
+    @property
+    def ids(self) -> list[str]:
+        """Each document's service id, by document number."""
+        if self._ids is None:
+            self._ids = [i for _, _, data in self.leaves for i in data.ids]
+        return self._ids
 
     @property
     def names(self) -> list[str]:

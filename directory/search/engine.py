@@ -10,7 +10,8 @@ published and active: an index that has not caught up yet must never show a clos
 
 import math
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from markupsafe import Markup, escape
@@ -140,7 +141,7 @@ def _relaxations(view, constraints, labels) -> list[Relaxation]:
 # -- results ---------------------------------------------------------------------------------
 
 
-def _still_listed(ids: list[str]) -> set[str]:
+def still_listed(ids: list[str]) -> set[str]:
     """Return which of these services are still published and active (one primary-key query)."""
     if not ids:
         return set()
@@ -253,28 +254,57 @@ def _read(index, criteria: Criteria, catalogue: Catalogue, now) -> _Reading:
                     hours_unlisted)
 
 
-def run(index, request: SearchRequest, catalogue: Catalogue) -> SearchResult:
-    """Answer `request` from `index` (a store.SearchIndex)."""
+def _criteria(request: SearchRequest, catalogue: Catalogue) -> Criteria:
     try:
-        criteria = validate(request, catalogue.fresh())
+        return validate(request, catalogue.fresh())
     except SearchInputError as error:
         if error.field not in CATALOGUE_FIELDS:
             raise
         # A pathway or term added in the last minute is not an error: look again before saying so.
-        criteria = validate(request, catalogue.fresh(max_age=1.0))
-    now = clock.now()
-    started = time.perf_counter()
+        return validate(request, catalogue.fresh(max_age=1.0))
+
+
+def _reading(index, read: Callable):
+    """Return `read()`; a damaged index is rebuilt and read again."""
     try:
-        read = _read(index, criteria, catalogue, now)
+        return read()
     except IndexBusy:
         raise
     except Exception as exc:  # noqa: BLE001  (a damaged index file fails in many ways: rebuild, answer)
         index.recover(index.build, exc)
-        read = None
-    if read is None:
-        read = _read(index, criteria, catalogue, now)
+    return read()
+
+
+def ranked_ids(index, request: SearchRequest, catalogue: Catalogue) -> list[str]:
+    """Return the service ids of every match, in the order a results page ranks them.
+
+    For lists of every match (the API's ndjson and service-at-locations): nothing a page shows is
+    made (no listing read, no snippet) and nothing is re-checked against the database, so the
+    caller's own query must keep to published, active services.
+    """
+    criteria = replace(_criteria(request, catalogue), page=1, per_page=None)
+    now = clock.now()
+
+    def read() -> list[str]:
+        with index.reading() as view:
+            parsed = query.parse(criteria.text, view, catalogue)
+            text_bits, _, abouts = _text_bits(view, parsed, catalogue)
+            matched = _all_but(view, _constraints(view, criteria, text_bits, now), None)
+            docs = ranking.order(view, criteria, parsed, matched, abouts)[0]
+            ids = view.ids
+            return [ids[d] for d in docs if ids[d]]
+
+    return _reading(index, read)
+
+
+def run(index, request: SearchRequest, catalogue: Catalogue) -> SearchResult:
+    """Answer `request` from `index` (a store.SearchIndex)."""
+    criteria = _criteria(request, catalogue)
+    now = clock.now()
+    started = time.perf_counter()
+    read = _reading(index, lambda: _read(index, criteria, catalogue, now))
     stored = read.stored
-    listed = _still_listed([listing.id for _, listing in stored if listing])
+    listed = still_listed([listing.id for _, listing in stored if listing])
     hits = [
         _hit(listing, criteria, read.parsed, read.scores.get(d), read.metres.get(d), now)
         for d, listing in stored

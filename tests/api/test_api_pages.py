@@ -253,3 +253,13 @@ def test_other_nodes_changes_are_read_within_a_second_and_this_nodes_at_once(see
     with revisions.recording(kind="system", author_label="test"):
         db.session.commit()  # this process's own commit is read on the next request
     assert shown() == "Changed here."
+
+
+def test_a_location_unpublished_behind_the_change_log_never_shows(seeded_client):
+    first = seeded_client.get(SAL_API, query_string={"search": "chemsex"}).get_json()["contents"][0]
+    service_id = first["service"]["id"]
+    # Straight to the table, with no change-log entry: the stored list of locations still holds it.
+    db.session.execute(update(Service).where(Service.id == service_id).values(is_published=False))
+    db.session.commit()
+    shown = seeded_client.get(SAL_API, query_string={"search": "chemsex"}).get_json()["contents"]
+    assert service_id not in [d["service"]["id"] for d in shown]

@@ -374,14 +374,15 @@ def test_default_rate_limit_is_generous():
 )
 def test_list_query_count_does_not_grow_with_page_size(seeded_client, count_queries, path):
     counts = []
-    get_json(seeded_client, f"{API}/services?page=999")  # this process starts following the change log
+    def url(**args):
+        return f"{API}/{path}{'&' if '?' in path else '?'}" + "&".join(f"{k}={v}" for k, v in args.items())
+
+    # A page beyond the last: this process starts following the change log, and builds no document.
+    get_json(seeded_client, url(page=999))
     for per_page in (2, 80):
         db.session.expire_all()
         with count_queries() as counter:
-            body = get_json(
-                seeded_client,
-                f"{API}/{path}&per_page={per_page}" if "?" in path else f"{API}/{path}?per_page={per_page}",
-            )
+            body = get_json(seeded_client, url(per_page=per_page))
         assert body["size"] == min(per_page, body["total_items"])
         counts.append(counter.count)
     assert counts[0] == counts[1], counts

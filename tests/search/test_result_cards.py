@@ -106,7 +106,7 @@ def test_the_results_recheck_agrees_with_the_index_on_what_is_listed(app, make):
     hidden = make.service(name="Unpublished", is_published=False)
     closed = make.service(name="Closed", status="defunct")
     ids = [shown.id, hidden.id, closed.id, "00000000-0000-0000-0000-000000000000"]
-    assert engine._still_listed(ids) == documents.listed(db.session, ids) == {shown.id}
+    assert engine.still_listed(ids) == documents.listed(db.session, ids) == {shown.id}
 
 
 def test_a_card_follows_its_listing_and_the_reference_data(app, make):
