@@ -98,6 +98,8 @@ class Config:
     CARD_FRAMES = _bool("CARD_FRAMES", True)
     # ORUK documents the API keeps built, per process (api/document_cache.py); 0 builds each every time.
     API_DOCUMENT_CACHE = int(os.environ.get("API_DOCUMENT_CACHE", "5000"))
+    # Seconds the results page's harm-reduction box keeps the published resources (resources/finding.py).
+    RESOURCE_SEARCH_SECONDS = float(os.environ.get("RESOURCE_SEARCH_SECONDS", "60"))
     TIMEZONE = "Europe/London"
     # Tests and demos may pin "now" (ISO 8601) so that open-now answers are reproducible.
     DIRECTORY_NOW = os.environ.get("DIRECTORY_NOW")

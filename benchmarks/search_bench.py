@@ -123,7 +123,7 @@ def generate(size, rng):
 
     db.create_all()
     load_reference_data()
-    seed_services()  # the real pathways (and 86 real listings) so pathway filters have something to find
+    seed_services()  # the real pathways (and 84 real listings) so pathway filters have something to find
     db.session.commit()
     terms = {
         (vocab, code): term_id

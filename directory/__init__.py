@@ -91,8 +91,11 @@ def register_blueprints(app):
     # Each area's package makes its blueprint and its views module adds the routes to it. The package
     # does not import its views (they import `bp` from it: a loop), so they are imported here, first.
     from .admin import bp as admin_bp
+    from .admin import content_views as admin_content_views  # noqa: F401
+    from .admin import network_views as admin_network_views  # noqa: F401
     from .admin import views as admin_views  # noqa: F401
     from .agency import bp as agency_bp
+    from .agency import content_views as agency_content_views  # noqa: F401
     from .agency import views as agency_views  # noqa: F401
     from .api import bp as api_bp
     from .api import views as api_views  # noqa: F401
@@ -101,11 +104,18 @@ def register_blueprints(app):
     from .health import bp as health_bp
     from .insights import bp as insights_bp
     from .insights import views as insights_views  # noqa: F401
+    from .network import bp as network_bp
+    from .network import views as network_views  # noqa: F401
     from .public import bp as public_bp
     from .public import list_views  # noqa: F401
     from .public import views as public_views  # noqa: F401
+    from .resources import agency_views as resource_agency_views  # noqa: F401
+    from .resources import bp as resources_bp
+    from .resources import views as resource_views  # noqa: F401
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(resources_bp)
+    app.register_blueprint(network_bp, url_prefix="/network")
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp, url_prefix="/account")
     app.register_blueprint(agency_bp, url_prefix="/agency")

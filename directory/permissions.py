@@ -11,7 +11,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .extensions import db, login_manager
-from .models import Organisation, ProblemReport, Revision, Service, User
+from .models import ContentRevision, Organisation, ProblemReport, Revision, Service, User
+from .moderation import content
 
 ADMIN = "admin"
 AGENCY = "agency"
@@ -102,3 +103,32 @@ def editable_organisations(user) -> list[Organisation]:
     if not user.is_admin:
         query = query.where(Organisation.id.in_(user.organisation_ids or {""}))
     return list(db.session.scalars(query))
+
+
+def can_edit_content(user, item) -> bool:
+    """Return whether `user` may propose changes to a piece of network content (an event, a resource)."""
+    return bool(user.is_admin or (item.organisation_id and item.organisation_id in user.organisation_ids))
+
+
+def get_content_item_or_404(kind_name: str, item_id: str, for_editing: bool = True):
+    """Return network content the current user may change; 404 if no such item, 403 if not theirs."""
+    try:
+        content_kind = content.kind(kind_name)
+    except KeyError:
+        abort(404, "There is no such kind of content.")
+    item = db.session.get(content_kind.model, item_id)
+    if item is None:
+        abort(404, f"There is no such {content_kind.noun}.")
+    if for_editing and not can_edit_content(current_user, item):
+        abort(403, f"This {content_kind.noun} belongs to another organisation.")
+    return item
+
+
+def get_content_revision_or_404(revision_id: int):
+    """Return a network content proposal the current user may see (admins, its organisation's editors)."""
+    revision = db.session.get(ContentRevision, revision_id)
+    if revision is None:
+        abort(404, "There is no such proposal.")
+    if not content.may_see(current_user, revision):
+        abort(403, "This proposal belongs to another organisation.")
+    return revision

@@ -7,13 +7,14 @@ Writers say who and why with `recording(...)`; without it the revision is attrib
 
 from contextlib import contextmanager
 
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from . import listing
 from .extensions import db
 from .models import (
     IndexChange,
+    InterchangeRecord,
     Location,
     Organisation,
     PathwayStage,
@@ -93,6 +94,49 @@ def next_number(service_id: str, session=None) -> int:
     return max([current or 0, *pending]) + 1
 
 
+def record_created(listings: list[tuple[str, dict]], session=None) -> None:
+    """Record new services written as plain rows (no flush sees them): what a flush records for each.
+
+    `listings` holds (service id, snapshot). Each gets its first revision, attributed as `recording`
+    says, and a change-log entry for the search index.
+    """
+    session = session or db.session
+    if not listings:
+        return
+    context = _context(session)
+    now = utcnow()
+    session.execute(
+        insert(Revision.__table__),
+        [
+            {
+                "service_id": service_id,
+                "number": 1,
+                "kind": context["kind"],
+                "status": RevisionStatus.PUBLISHED,
+                "snapshot": data,
+                "base_version": None,
+                "author_id": context["author_id"],
+                "author_label": context["author_label"],
+                "reason": context["reason"],
+                "created_at": now,
+                "reviewed_by_id": None,
+                "reviewed_at": None,
+                "review_note": "",
+            }
+            for service_id, data in listings
+        ],
+    )
+    # As objects, not a bulk insert: the flush that writes them tells search to follow the change log
+    # once the transaction commits, as for any other change.
+    session.add_all([IndexChange(service_id=service_id) for service_id, _ in sorted(listings)])
+
+
+def _context(session: Session) -> dict:
+    return session.info.get(_CONTEXT_KEY) or {
+        "kind": "system", "author_id": None, "author_label": "system", "reason": ""
+    }
+
+
 def _assign_ids(session: Session) -> None:
     # UUIDs and scalar defaults are given before the snapshot is taken, so the first snapshot
     # already names its organisation and locations and holds the stored values.
@@ -161,8 +205,7 @@ def _record_revisions(session: Session, flush_context, instances):
     changed = list(session.new) + list(session.dirty) + list(session.deleted)
     if not any(isinstance(o, listing_types) for o in changed):
         return
-    context = session.info.get(_CONTEXT_KEY) or {"kind": "system", "author_id": None,
-                                                 "author_label": "system", "reason": ""}
+    context = _context(session)
     applying_revision = session.info.get(_APPLYING_KEY)
     with session.no_autoflush:
         _assign_ids(session)
@@ -213,3 +256,19 @@ def _record_revisions(session: Session, flush_context, instances):
             )
         for service_id in sorted(index_ids):
             session.add(IndexChange(service_id=service_id))
+
+
+@event.listens_for(Session, "before_flush")
+def _log_remainder_changes(session: Session, flush_context, instances):
+    # What ORUK carried that we do not model is part of a listing's open-data document: a change
+    # to it alone (a re-import) must reach every node's document store through the change log too.
+    changed = [r for r in (*session.new, *session.dirty) if isinstance(r, InterchangeRecord)]
+    service_ids = {r.entity_id for r in changed if r.entity_type == "service"}
+    organisation_ids = {r.entity_id for r in changed if r.entity_type == "organization"}
+    if organisation_ids:
+        with session.no_autoflush:
+            service_ids |= set(session.scalars(
+                select(Service.id).where(Service.organisation_id.in_(organisation_ids))
+            ))
+    for service_id in sorted(service_ids):
+        session.add(IndexChange(service_id=service_id))

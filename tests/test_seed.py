@@ -25,11 +25,15 @@ from directory.models import (
     service_catchment,
     service_terms,
 )
-from directory.seed import LISTINGS_FILE, SOURCES_FILE, load_sources, seed_id, seed_services
+from directory.seed import LISTINGS_FILE, RESOURCES_FILE, SOURCES_FILE, load_sources, seed_id, seed_services
 
 TAXONOMIES = json.loads((LISTINGS_FILE.parent.parent / "taxonomies.json").read_text(encoding="utf-8"))
 SERVICE_TYPES = {
     t["code"] for tax in TAXONOMIES["taxonomies"] if tax["code"] == "service-type" for t in tax["terms"]
+}
+# Rows that are materials (cards, packs), seeded as harm-reduction resources rather than services.
+RESOURCE_ROWS = {
+    e["source_name"] for e in json.loads(RESOURCES_FILE.read_text(encoding="utf-8"))["resources"]
 }
 # Something that looks like a UK phone number: 0 or +44, then 9 or more digits allowing spaces.
 PHONE = re.compile(r"(?:\+44|\b0)(?:[\s-]?\d){9,}")
@@ -73,7 +77,7 @@ def _boroughs_served(services) -> set[str]:
 
 def test_every_active_row_is_seeded_and_no_closed_row(seeded_app):
     sources = load_sources()
-    active = {name for name in sources if not name.upper().startswith("CLOSED")}
+    active = {name for name in sources if not name.upper().startswith("CLOSED")} - RESOURCE_ROWS
     services = db.session.scalars(select(Service)).all()
     assert len(services) >= 60
     assert {s.id for s in services} == {seed_id("service", name) for name in active}
@@ -111,7 +115,8 @@ def test_every_service_is_classified(seeded_app):
 
 def test_lgbt_specific_rows_have_the_lgbtq_audience(seeded_app):
     for name, row in load_sources().items():
-        if row["lgbt_specific"] == "yes" and not name.upper().startswith("CLOSED"):
+        listed = not name.upper().startswith("CLOSED") and name not in RESOURCE_ROWS
+        if row["lgbt_specific"] == "yes" and listed:
             assert "lgbtq" in _service(name).term_codes("audience"), name
 
 

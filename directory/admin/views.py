@@ -9,6 +9,8 @@ from ..agency.views import history_page
 from ..extensions import db
 from ..links import external_url
 from ..models import Organisation, RevisionStatus, User
+from ..moderation import content
+from ..network.forms import MembershipForm
 from ..permissions import (
     admin_required,
     get_organisation_or_404,
@@ -25,7 +27,9 @@ from .forms import ApproveForm, ButtonForm, InviteForm, OrganisationForm, Reject
 @admin_required
 def dashboard():
     """Show what needs an admin: pending changes, reports, stale listings, agencies without editors."""
-    return render_template("admin/dashboard.html", summary=moderation.admin_summary())
+    return render_template(
+        "admin/dashboard.html", summary=moderation.admin_summary(), content_pending=len(content.pending())
+    )
 
 
 @bp.route("/organisations", methods=["GET", "POST"])
@@ -73,7 +77,12 @@ def _organisation_page(organisation, form, link=None, invited=None, status=200):
         link=link,
         invited=invited,
         button=ButtonForm(),
+        membership_form=MembershipForm(formdata=None, member_since=_iso(organisation.network_member_since)),
     ), status
+
+
+def _iso(day) -> str:
+    return day.isoformat() if day else ""
 
 
 def _memberships(organisation):
@@ -189,6 +198,10 @@ def _queue_page(refused_id=None, refused_note=None, status=200):
         "admin/queue.html",
         groups=moderation.queue(),
         reports=moderation.open_reports(),
+        content_pending=content.pending(),
+        kind_of=content.kind,
+        item_of=content.item_of,
+        title_of=content.title_of,
         refused_id=refused_id,
         refused_note=refused_note,
     ), status

@@ -29,10 +29,9 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from flask import current_app, has_app_context
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from flask import current_app
 
+from .. import commits
 from ..extensions import db
 from ..models import IndexChange
 from ..search import changelog
@@ -40,7 +39,6 @@ from ..search import changelog
 DEFAULT_ENTRIES = 5000  # about 20 MB of full documents; a page of 20 needs 20
 MAX_AGE_SECONDS = 600.0
 FOLLOW_SECONDS = 1.0
-_LOCAL_CHANGE = "api_document_cache_change"
 _KEY = "api_document_cache"
 
 
@@ -171,20 +169,10 @@ def cache() -> DocumentCache | None:
     return app.extensions[_KEY]
 
 
-@event.listens_for(Session, "after_flush")
-def _note_local_change(session, flush_context):
-    if any(isinstance(obj, IndexChange) for obj in session.new):
-        session.info[_LOCAL_CHANGE] = True
+def _follow_local_change():
+    store = current_app.extensions.get(_KEY)
+    if store is not None:
+        store.follow_soon()
 
 
-@event.listens_for(Session, "after_commit")
-def _follow_local_change(session):
-    if session.info.pop(_LOCAL_CHANGE, False) and has_app_context():
-        store = current_app.extensions.get(_KEY)
-        if store is not None:
-            store.follow_soon()
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_local_change(session):
-    session.info.pop(_LOCAL_CHANGE, None)
+commits.after_commit("api documents", commits.added(IndexChange), _follow_local_change)

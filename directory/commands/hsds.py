@@ -1,5 +1,6 @@
 """`flask --app wsgi hsds ...`: exchange Open Referral UK 3.0 (HSDS) data with other directories."""
 
+import gc
 import sys
 from pathlib import Path
 
@@ -7,10 +8,11 @@ import click
 
 from .. import search
 from ..extensions import db
-from ..interchange.apply import ImportReport, stage_records
+from ..interchange.apply import stage_records
 from ..interchange.csv_export import export_csv
 from ..interchange.export import export_services
 from ..interchange.records import ImportFileError, read_records
+from ..interchange.report import ImportReport
 
 
 def import_records(
@@ -73,14 +75,20 @@ def import_command(path, dry_run, skip_invalid, allow_reassign, verbose):
     except ImportFileError as exc:
         raise click.ClickException(str(exc)) from None
     progress = _Progress() if sys.stderr.isatty() else None
-    report = import_records(
-        records,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        allow_reassign=allow_reassign,
-        source=Path(path).name,
-        progress=progress,
-    )
+    # The file's records live until the command ends: set apart from the garbage collector, they are
+    # not walked again by every full collection the import's millions of objects set off (~10%).
+    gc.freeze()
+    try:
+        report = import_records(
+            records,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            allow_reassign=allow_reassign,
+            source=Path(path).name,
+            progress=progress,
+        )
+    finally:
+        gc.unfreeze()
     if progress is not None:
         progress.done()
     for move in report.moves if report.staged else ():

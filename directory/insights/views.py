@@ -36,7 +36,7 @@ def index():
 
 @bp.get("/coverage")
 def coverage_matrix():
-    """Show boroughs × service types: how many services a resident can use, gaps marked."""
+    """Show boroughs × service types: local services and those reachable elsewhere, gaps marked."""
     form = CoverageForm(request.args)
     matrix = coverage.coverage_matrix(lgbtq_only=form.lgbtq.data)
     audiences = list(coverage.LGBTQ_AUDIENCES) if form.lgbtq.data else []
@@ -54,20 +54,25 @@ def coverage_matrix():
 
 def _coverage_charts(matrix: coverage.Matrix) -> dict:
     grid = charts.Grid([b.name for b in matrix.boroughs], [t.name for t in matrix.service_types],
-                       [matrix.row(b) for b in matrix.boroughs])
+                       [matrix.local_row(b) for b in matrix.boroughs],
+                       context=[matrix.reachable_row(b) for b in matrix.boroughs])
     scope = "LGBTQ+-specific services" if matrix.lgbtq_only else "Services"
     return {
         "heatmap": charts.heatmap(
             grid, chart_id="coverage-chart",
-            title=f"{scope} a resident of each London borough can use, by service type",
-            desc=f"{matrix.gaps} of {matrix.cells} borough and service type combinations have no service "
-                 "a resident can use (crossed, hatched cells). The table below gives every figure.",
+            title=f"{scope} local to each London borough, by service type, with those reachable elsewhere",
+            desc=f"{matrix.local_gaps} of {matrix.cells} borough and service type combinations have no "
+                 f"listed local service (crossed, hatched cells); {matrix.gaps} have nothing a resident can "
+                 "reach either. Each cell's number is local services; +N beneath is services reachable "
+                 "from elsewhere. The table below gives every figure.",
         ),
-        "gap_chart": charts.bar_chart(
-            [(t.name, n) for t, n in matrix.gaps_by_type()], chart_id="gaps-chart",
-            maximum=len(matrix.boroughs), title="Boroughs with no service, by service type",
-            desc=f"For each service type, how many of the {len(matrix.boroughs)} boroughs have no service "
-                 "their residents can use.",
+        "gap_chart": charts.stacked_bar_chart(
+            [(t.name, local, reachable_only) for t, local, reachable_only in matrix.by_type()],
+            chart_id="gaps-chart", maximum=len(matrix.boroughs), words=("local", "reachable only"),
+            title="Boroughs with a listed local service, by service type",
+            desc=f"For each service type, how many of the {len(matrix.boroughs)} boroughs have a local "
+                 "service (dark bar), and how many have none locally but can reach one elsewhere (light "
+                 "bar). The rest have nothing listed.",
         ),
     }
 
@@ -87,7 +92,7 @@ def coverage_csv():
 
 @bp.get("/pathways")
 def pathway_completeness():
-    """Show, for each care pathway and borough, the stages with no service a resident can use."""
+    """Show, for each care pathway and borough, the stages with no local service, and with none at all."""
     return render_template("insights/pathways.html", pathways=coverage.pathway_completeness())
 
 

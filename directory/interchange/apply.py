@@ -6,13 +6,15 @@ with `skip_invalid`. A record giving a stored service to another organisation is
 `allow_reassign`; the report lists the moves made. It is idempotent by id, derives boroughs from
 postcodes, maps service areas back to catchment and records revisions of kind "import" (an import is
 never a verification). It leaves the commit to its caller (`commands.hsds.import_records`).
-"""
 
-from dataclasses import dataclass, field
+Records that create a listing from nothing are written as plain rows (`rows.py`), records that
+change nothing are skipped (`current.py` tells which), and the rest go through the ORM, whose
+session events record their revisions. Organisations always go through the ORM, in file order.
+"""
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import listing, plain_text, revisions
+from .. import listing, revisions
 from ..extensions import db
 from ..models import (
     InterchangeRecord,
@@ -25,121 +27,15 @@ from ..models import (
     TaxonomyTerm,
 )
 from ..validation import ListingError
+from .current import NEW, OTHER, SAME, classify
 from .parse import parse_record
 from .records import Parsed, Vocabulary
+from .report import ImportReport, Move, Notice, Rejection
+from .rows import SOURCE_NOTES, Names, NewListings, service_values
 from .stored import Stored
 
 # Records written between flushes: large enough that a flush is rare, small enough to stay quick.
 BATCH = 1000
-
-
-@dataclass
-class Rejection:
-    """A record the import refused, with why."""
-
-    index: int  # 1-based position in the file
-    record_id: str
-    name: str
-    reasons: list[str]
-
-    def __str__(self):
-        # What the file said is shown escaped and cut short: it may hold control characters or megabytes.
-        label = f"record {self.index}" + (f" ({_shown(self.record_id, 40)})" if self.record_id else "")
-        if self.name:
-            label += f" “{_shown(self.name, 80)}”"
-        return f"{label}: " + " ".join(_shown(reason, 300) for reason in self.reasons)
-
-
-def _shown(text: str, length: int) -> str:
-    text = plain_text.printable(text)
-    return text if len(text) <= length else text[: length - 1] + "…"
-
-
-@dataclass
-class Notice:
-    """A warning about one record: what kind it is, and what it says about this record."""
-
-    index: int
-    record_id: str
-    name: str
-    kind: str  # one of the kinds in records.py, shared by every record it applies to
-    text: str
-
-    def __str__(self):
-        return f"record {self.index} ({_shown(self.record_id, 40)}): {self.text}"
-
-    def label(self) -> str:
-        """Name the record in a few words."""
-        label = f"record {self.index}"
-        return label + (f" “{_shown(self.name, 40)}”" if self.name else "")
-
-
-@dataclass
-class Move:
-    """A service an import gives to another organisation."""
-
-    service_id: str
-    name: str
-    from_id: str
-    from_name: str
-    to_id: str
-    to_name: str
-
-    def __str__(self):
-        return (
-            f"service {self.service_id} “{_shown(self.name, 80)}” from organisation "
-            f"“{_shown(self.from_name, 80)}” ({self.from_id}) to “{_shown(self.to_name, 80)}” ({self.to_id})"
-        )
-
-
-@dataclass
-class ImportReport:
-    """What an import did: counts, rejected records and warnings."""
-
-    records: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    organizations_created: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
-    warnings: list[Notice] = field(default_factory=list)
-    moves: list[Move] = field(default_factory=list)  # services given to another organisation
-    dry_run: bool = False
-    staged: bool = False  # the session holds the import, for the caller to commit
-    committed: bool = False
-
-    @property
-    def accepted(self) -> int:
-        """Return how many records were (or, in a dry run, would be) imported."""
-        return self.created + self.updated + self.unchanged
-
-    def warning_summary(self, first: int = 5) -> list[str]:
-        """Say in a line per kind of warning how many records have it, naming the `first` few."""
-        kinds: dict[str, list[Notice]] = {}
-        for notice in self.warnings:
-            kinds.setdefault(notice.kind, []).append(notice)
-        lines = []
-        for kind, notices in kinds.items():
-            records = list({n.index: n for n in notices}.values())
-            named = ", ".join(n.label() for n in records[:first])
-            more = f" and {len(records) - first:,} more" if len(records) > first else ""
-            noun = "record" if len(records) == 1 else "records"
-            lines.append(f"Warning: {len(records):,} {noun} with {kind}: {named}{more}.")
-        return lines
-
-    def summary(self) -> str:
-        """Say in a line what the import did (or, in a dry run, would do)."""
-        if self.dry_run:
-            verdict = "Dry run: nothing was changed."
-        elif self.committed:
-            verdict = "Imported."
-        else:
-            verdict = "Nothing was imported."
-        return (
-            f"{verdict} {self.records} records: {self.created} new, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {len(self.moves)} moved, {len(self.rejected)} rejected; "
-            f"{self.organizations_created} new organisations."
-        )
 
 
 def stage_records(
@@ -163,7 +59,7 @@ def stage_records(
         seen_ids.setdefault(p.id, p.index)
     for p in parsed:
         report.warnings += [Notice(p.index, p.id, p.name, kind, text) for kind, text in p.warnings]
-    stored = Stored([p for p in parsed if not p.problems])
+    kinds, stored = _plan([p for p in parsed if not p.problems])
     for p, move in _moves((p for p in parsed if not p.problems), stored):
         if allow_reassign:
             report.moves.append(move)
@@ -179,7 +75,7 @@ def stage_records(
     # a batch the database refuses is written again record by record to find the one it refused.
     batch = BATCH
     while True:
-        counts, failed = _write(good, source, stored, batch, progress)
+        counts, failed = _write(good, source, kinds, stored, batch, progress)
         if failed is None:
             break
         db.session.rollback()
@@ -193,10 +89,16 @@ def stage_records(
             good = [p for p in good if p is not failed[0]]
             report.moves = [m for m in report.moves if m.service_id != failed[0].id]
             batch = BATCH
-        stored = Stored(good)
+        kinds, stored = _plan(good)
     report.created, report.updated, report.unchanged, report.organizations_created = counts
     report.staged = True
     return report
+
+
+def _plan(records: list[Parsed]) -> tuple[dict[int, str], Stored]:
+    """Say which records are new, unchanged or for the ORM; load what the ORM path needs for them."""
+    kinds = classify(records)
+    return kinds, Stored([p for p in records if kinds[p.index] == OTHER], organisations_of=records)
 
 
 def _moves(parsed, stored: Stored):
@@ -211,26 +113,39 @@ def _moves(parsed, stored: Stored):
                       p.organization_id, to_name)
 
 
-def _write(records: list[Parsed], source: str, stored: Stored, batch: int, progress=None):
+def _write(records: list[Parsed], source: str, kinds: dict, stored: Stored, batch: int, progress=None):
     """Apply every record in the session; return (counts, None) or (None, (record or None, reason)).
 
-    The session is flushed every `batch` records: a flush the database refuses names the record
-    only when `batch` is 1, so the caller tries again record by record to find it.
+    Organisations and changed listings go through the ORM, new listings are gathered as rows, and
+    unchanged ones are left alone. Every `batch` records the session is flushed and the gathered rows
+    written: a batch the database refuses names the record only when `batch` is 1, so the caller
+    tries again record by record to find it.
     """
     created = updated = unchanged = orgs_created = 0
+    new = NewListings(Names())
     with revisions.recording(kind="import", author_label="import", reason=f"Imported from {source}"):
         for n, p in enumerate(records, start=1):
+            kind = kinds[p.index]
             try:
                 with db.session.no_autoflush:
-                    problem = _precheck(p, stored)
+                    problem = _organisation_problem(p, stored) or (kind == OTHER and _rows_problem(p, stored))
                     if problem:
                         return None, (p, problem)
-                    existing = stored.get(Service, p.id)
-                    before = listing.take(existing) if existing is not None else None
-                    orgs_created += _apply(p, existing, stored)
-                    after = listing.take(stored.get(Service, p.id)) if before is not None else None
+                    org, created_org = _apply_organisation(p, stored)
+                    orgs_created += created_org
+                    before = after = None
+                    if kind == NEW:
+                        new.add(p)
+                    elif kind == SAME:
+                        before = after = True
+                    else:
+                        existing = stored.get(Service, p.id)
+                        before = listing.take(existing) if existing is not None else None
+                        _apply_listing(p, existing, org, stored)
+                        after = listing.take(stored.get(Service, p.id)) if before is not None else None
                 if n % batch == 0 or n == len(records):
-                    db.session.flush()
+                    db.session.flush()  # organisations first: the new listings' rows refer to them
+                    new.write()
             except (ListingError, ValueError, SQLAlchemyError) as exc:
                 reason = f"The database refused it: {str(exc).splitlines()[0][:300]}"
                 return None, (p if batch == 1 else None, reason)
@@ -251,8 +166,8 @@ def _owner(row, relation: str, column: str):
     return parent.id if parent is not None else getattr(row, column)
 
 
-def _precheck(p: Parsed, stored: Stored) -> str:
-    """Say why a record clashes with what is already stored, or return ""."""
+def _organisation_problem(p: Parsed, stored: Stored) -> str:
+    """Say why a record's organisation clashes with what is already stored, or return ""."""
     if p.organization is None and stored.get(Organisation, p.organization_id) is None:
         return (
             f"organization_id {p.organization_id} is not an organization here, "
@@ -265,6 +180,11 @@ def _precheck(p: Parsed, stored: Stored) -> str:
                 f"The organization name “{p.organization['name']}” already belongs to organization "
                 f"{namesake.id}, not {p.organization_id}."
             )
+    return ""
+
+
+def _rows_problem(p: Parsed, stored: Stored) -> str:
+    """Say why a record's locations, sessions or phones clash with what is stored, or return ""."""
     for sal in p.sals:
         owner = stored.get(ServiceAtLocation, sal.id)
         if owner is not None and _owner(owner, "service", "service_id") != p.id:
@@ -284,8 +204,8 @@ def _precheck(p: Parsed, stored: Stored) -> str:
     return ""
 
 
-def _apply(p: Parsed, service: Service | None, stored: Stored) -> int:
-    """Make the database match one parsed record; return 1 when it created an organisation."""
+def _apply_organisation(p: Parsed, stored: Stored) -> tuple[Organisation, int]:
+    """Make the record's organisation match it; return it, and 1 when it was created."""
     created_org = 0
     org = stored.get(Organisation, p.organization_id)
     if org is None:
@@ -302,12 +222,17 @@ def _apply(p: Parsed, service: Service | None, stored: Stored) -> int:
             org.id,
             {"organization": p.organization_remainder} if p.organization_remainder else {},
         )
+    return org, created_org
+
+
+def _apply_listing(p: Parsed, service: Service | None, org: Organisation, stored: Stored) -> None:
+    """Make the database match one parsed record's listing, through the ORM."""
     if service is None:
-        service = stored.add(Service(id=p.id, source_notes="Imported from Open Referral (HSDS) data."))
+        service = stored.add(Service(id=p.id, source_notes=SOURCE_NOTES))
         db.session.add(service)
     if service.organisation is not org:
         service.organisation = org
-    _set(service, {**p.fields, "catchment": p.catchment})
+    _set(service, service_values(p))
     if [t.id for t in service.terms] != p.term_ids:
         service.terms = [stored.get(TaxonomyTerm, i) for i in p.term_ids]
     if [b.ons_code for b in service.catchment_boroughs] != p.borough_codes:
@@ -360,7 +285,6 @@ def _apply(p: Parsed, service: Service | None, stored: Stored) -> int:
     if [s.id for s in service.service_at_locations] != [s.id for s in sals]:
         service.service_at_locations = sals
     _remember(stored, "service", service.id, p.remainder)
-    return created_org
 
 
 def _set(obj, values: dict) -> None:

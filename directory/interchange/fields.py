@@ -10,6 +10,7 @@ each problem starting with the path of the field, e.g. `service_at_locations[0].
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from wtforms import TextAreaField
 from wtforms.validators import Length, NumberRange
@@ -195,19 +196,22 @@ def problems(record: dict) -> list[str]:
 
 
 def _check_object(obj: dict, name: str, path: str, found: list, depth: int) -> None:
-    table = {f.key: f for f in OBJECTS[name]}
-    for spec in table.values():
-        if spec.required and obj.get(spec.key) in (None, ""):
+    table = _TABLES[name]
+    for spec in _REQUIRED[name]:
+        if obj.get(spec.key) in (None, ""):
             found.append(f"{_join(path, spec.key)}: is missing.")
     for key, value in obj.items():
-        where = _join(path, str(key))
-        named = _name_problem(where, key)
-        if named:
-            found.append(named)
-        elif key in table and value is not None:
-            _check_value(value, table[key], where, found, depth)
+        if _key_problem(key):
+            found.append(_name_problem(_join(path, str(key)), key))
+            continue
+        spec = table.get(key)
+        if spec is None or value is None:
+            _check_kept(value, _join(path, str(key)), found, depth + 1)
+        elif (spec.kind in _PLAIN_KINDS and type(value) is str and value.isprintable()
+              and len(value) <= spec.max_length):
+            continue  # most values: plain text of a usable length, passed without a call
         else:
-            _check_kept(value, where, found, depth + 1)
+            _check_value(value, spec, _join(path, str(key)), found, depth)
 
 
 def _check_value(value, spec: Imported, where: str, found: list, depth: int) -> None:
@@ -250,7 +254,7 @@ def _number_problem(value, spec: Imported) -> str | None:
 
 
 def _text_problem(value: str, spec: Imported) -> str | None:
-    problem = plain_text.problem(value, multiline=spec.kind == TEXT, max_length=spec.max_length)
+    problem = _plain_problem(value, spec.kind == TEXT, spec.max_length)
     if problem or not value.strip():
         return problem
     if spec.kind == WEB:
@@ -262,12 +266,20 @@ def _text_problem(value: str, spec: Imported) -> str | None:
     return None
 
 
+def _plain_problem(value: str, multiline: bool, max_length: int) -> str | None:
+    # Printable text holds no control character or line break: most values need only their length
+    # checked, and an import checks hundreds of thousands of them.
+    if value.isprintable() and len(value) <= max_length:
+        return None
+    return plain_text.problem(value, multiline=multiline, max_length=max_length)
+
+
 def _check_kept(value, where: str, found: list, depth: int) -> None:
     """Check what we keep as it came: text, numbers and nesting JSON and our database can hold."""
     if depth > MAX_DEPTH:
         found.append(f"{where}: is nested more than {MAX_DEPTH} levels deep.")
     elif isinstance(value, str):
-        problem = plain_text.problem(value, multiline=True)
+        problem = _plain_problem(value, True, plain_text.MAX_CHARACTERS)
         if problem:
             found.append(f"{where}: {problem}")
     elif isinstance(value, float) and not math.isfinite(value):
@@ -288,10 +300,22 @@ def _check_kept(value, where: str, found: list, depth: int) -> None:
 
 
 def _name_problem(where: str, key: str) -> str | None:
-    problem = plain_text.problem(str(key), max_length=100)
+    problem = _key_problem(key)
     if problem:
         return f"{plain_text.printable(where[:100])}: this field's name is not usable. {problem}"
     return None
+
+
+@lru_cache(maxsize=4096)
+def _key_problem(key: str) -> str | None:
+    # Every record repeats the same few dozen field names: each is checked once.
+    return plain_text.problem(str(key), max_length=100)
+
+
+_TABLES = {name: {f.key: f for f in specs} for name, specs in OBJECTS.items()}
+# Kinds whose only rules are those of plain text (`_text_problem` adds none for them).
+_PLAIN_KINDS = frozenset({LINE, TEXT, ID})
+_REQUIRED = {name: [f for f in specs if f.required] for name, specs in OBJECTS.items()}
 
 
 def _type_name(value) -> str:

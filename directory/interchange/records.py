@@ -42,20 +42,19 @@ def read_records(path) -> list:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportFileError(f"Cannot read {path}: {exc}") from exc
-    depth = _nesting(text)
-    if depth > MAX_DEPTH:
-        # Checked before parsing: json.loads recurses once per level and would run out of stack.
-        raise ImportFileError(
-            f"{path} is nested {depth} levels deep; an ORUK file is nested at most {MAX_DEPTH}."
-        )
     try:
         data = json.loads(text, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(
-            f"{path} is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
-        ) from exc
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
+        # Too deep is said first, as it is the likelier fault of a file that is both. (Python's
+        # parser gives up past its recursion limit rather than running out of stack.)
+        _check_depth(path, _nesting(text))
+        if isinstance(exc, json.JSONDecodeError):
+            raise ImportFileError(
+                f"{path} is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+            ) from exc
         raise ImportFileError(f"{path} is not JSON: {exc}") from exc
+    # Read from what was parsed, not the text: the same depth, without scanning megabytes again.
+    _check_depth(path, _depth(data))
     if isinstance(data, list):
         return data
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
@@ -71,6 +70,25 @@ def read_records(path) -> list:
 def _refuse_constant(name: str):
     # Python reads NaN and Infinity, but they are not JSON and no column or JSON value can hold them.
     raise ValueError(f"{name} is not a JSON number.")
+
+
+def _check_depth(path, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise ImportFileError(
+            f"{path} is nested {depth} levels deep; an ORUK file is nested at most {MAX_DEPTH}."
+        )
+
+
+def _depth(data) -> int:
+    """Return how deeply arrays and objects nest in parsed JSON (as `_nesting` counts in its text)."""
+    deepest, level = 0, [data] if type(data) in _CONTAINERS else []
+    while level:  # a level at a time: no recursion, however deep
+        deepest += 1
+        level = [c for v in level for c in (v.values() if type(v) is dict else v) if type(c) in _CONTAINERS]
+    return deepest
+
+
+_CONTAINERS = (dict, list)  # what json.loads makes of arrays and objects
 
 
 def _nesting(text: str) -> int:

@@ -3,7 +3,8 @@
 An import looks up every service, organisation, location, session and phone its records name, and
 most are not there yet. Asking the session one id at a time costs a query per miss; `Stored` reads
 them all up front (a query per kind and 500 ids), answers misses from memory, and learns the rows
-the import itself creates so a later record sees an earlier one's.
+the import itself creates so a later record sees an earlier one's. It is read as ORM objects for
+the records that go through the ORM, and for every record's organisation (see `apply.py`).
 """
 
 from sqlalchemy import select, tuple_
@@ -29,12 +30,14 @@ CHUNK = 500
 class Stored:
     """Rows an import's records name, by model and id, read once."""
 
-    def __init__(self, records: list[Parsed]):
+    def __init__(self, records: list[Parsed], organisations_of: list[Parsed] | None = None):
+        """Read the rows `records` name, and the organisations of `organisations_of` (or `records`)."""
         self.rows: dict[type, dict] = {}
-        services, orgs, sals, locations, schedules, phones = (set() for _ in range(6))
+        services, sals, locations, schedules, phones = (set() for _ in range(5))
+        everyone = records if organisations_of is None else organisations_of
+        orgs = {p.organization_id for p in everyone}
         for p in records:
             services.add(p.id)
-            orgs.add(p.organization_id)
             phones.update(phone_id for phone_id, *_ in p.phones)
             for sal in p.sals:
                 sals.add(sal.id)
@@ -56,7 +59,7 @@ class Stored:
         self._load(Phone, phones)
         self.boroughs = {b.ons_code: b for b in db.session.scalars(select(Borough))}
         self.rows[TaxonomyTerm] = {t.id: t for t in db.session.scalars(select(TaxonomyTerm))}
-        names = {p.organization["name"] for p in records if p.organization}
+        names = {p.organization["name"] for p in everyone if p.organization}
         self.org_by_name = {
             o.name: o for o in self._query(Organisation, Organisation.name, names)
         }

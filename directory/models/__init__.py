@@ -23,7 +23,9 @@ from .listings import (
     service_terms,
 )
 from .moderation import AuditEvent, ProblemReport, Revision, RevisionStatus
+from .network import ContentRevision, ContentStatus, Event, NetworkSettings
 from .reference import LONDON_ONS_CODE, ONS_GEOGRAPHY_URI, Borough, Taxonomy, TaxonomyTerm
+from .resources import FORMAT_LABELS, RESOURCE_FORMATS, Resource, resource_pathway_stages, resource_services
 from .sessions import SignInSession
 from .sharing import ShareNumber
 
@@ -32,6 +34,10 @@ __all__ = [
     "Borough",
     "CONFIDENCE_LEVELS",
     "Catchment",
+    "ContentRevision",
+    "ContentStatus",
+    "Event",
+    "FORMAT_LABELS",
     "IndexChange",
     "InterchangeRecord",
     "Invitation",
@@ -39,12 +45,15 @@ __all__ = [
     "LONDON_ONS_CODE",
     "Location",
     "Membership",
+    "NetworkSettings",
     "ONS_GEOGRAPHY_URI",
     "Organisation",
     "Pathway",
     "PathwayStage",
     "Phone",
     "ProblemReport",
+    "RESOURCE_FORMATS",
+    "Resource",
     "Revision",
     "RevisionStatus",
     "SERVICE_STATUSES",
@@ -59,6 +68,8 @@ __all__ = [
     "User",
     "WEEKDAYS",
     "pathway_stage_services",
+    "resource_pathway_stages",
+    "resource_services",
     "service_catchment",
     "service_terms",
 ]

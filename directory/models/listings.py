@@ -87,6 +87,8 @@ class Organisation(db.Model):
     website: Mapped[str | None] = mapped_column(String(300))
     email: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # When it joined the network (set by admins); None when it is not a member.
+    network_member_since: Mapped[date | None] = mapped_column(Date)
 
     services: Mapped[list["Service"]] = relationship(
         back_populates="organisation", order_by="Service.name"

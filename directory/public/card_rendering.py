@@ -24,7 +24,8 @@ from flask import current_app, url_for
 from markupsafe import Markup, escape
 
 from .. import signposting
-from ..search import Catalogue, bitsets, engine, store, text
+from ..resources import finding
+from ..search import Catalogue, bitsets, documents, engine, store, text
 from . import cards
 
 # The nil UUID: a well-formed service id that no service has (ids are random UUIDs).
@@ -226,6 +227,9 @@ CACHES: tuple[Cache, ...] = (
     _lru(text.stem),
     _lru(text._analyse),
     _lru(text.vocabulary, limit=1),  # a function of nothing: one entry
+    _lru(documents._analysed),  # filled by index builds; a results page reads none of it
+    Cache("Shelf", finding.__name__, None, "app (read again once a minute old)",
+          lambda: len(finding.shelf().found or []), lambda: finding.shelf().clear()),
     _per_segment("_listings", bitsets.LISTINGS_PER_SEGMENT),
     _per_segment("_postings", bitsets.POSTINGS_PER_SEGMENT),
     _per_segment("_derived", bitsets.DERIVED_PER_SEGMENT),

@@ -16,6 +16,8 @@ from ..models import (
     Service,
     ServiceAtLocation,
 )
+from ..resources import catalogue as resource_catalogue
+from ..resources import finding as resource_finding
 from . import bp, card_rendering, cards, facts, filter_tags
 from .forms import FACETS, SORTS, TYPED_PARAMS, ReportForm, SearchQuery
 
@@ -137,12 +139,15 @@ def results():
     if result is not None:
         unmet_need.record(wanted, result.total)  # anonymous day/borough/filters/words counts only
         hits = [(hit, cards.of_listing(hit.listing, catalogue)) for hit in result.hits]
+    # Materials, not services: a few published resources, matched in memory on the same words.
+    resources = resource_finding.matching(query.text) if not error else []
     return render_template(
         "public/results.html", query=query, result=result, hits=hits, error=error, facets=FACETS,
         sorts=SORTS, terms=terms, boroughs=catalogue.borough_choices, pathways=catalogue.pathway_choices,
         relaxation_links=_relaxation_links(query, result), moment=clock.now(),
         tags=filter_tags.chosen(query, catalogue),
         page_numbers=page_numbers(result.page, result.pages) if result else [],
+        resources=resources,
     ), 400 if query.problem else 200
 
 
@@ -181,6 +186,7 @@ def service(service_id):
         back=with_list(_safe_back(request.args.get("back")), _list_ids()),
         freshness=facts.freshness(service, moment, current_app.config["STALE_AFTER_DAYS"]),
         describe_catchment=catchment.describe(service),
+        resources=resource_catalogue.handed_out_at(service),
     )
 
 
@@ -234,6 +240,7 @@ def pathway(slug):
         stages.append((stage, entries, len([s for s in stage.services if s.is_visible])))
     return render_template(
         "public/pathway.html", pathway=pathway, stages=stages, borough=borough,
+        stage_resources=resource_catalogue.for_stages([stage.id for stage in pathway.stages]),
         boroughs=_boroughs(), moment=clock.now(),
         unknown_borough=bool(request.args.get("borough")) and borough is None,
     )

@@ -13,10 +13,10 @@ directory that is missing, damaged or of an older schema is rebuilt from the dat
 import logging
 import threading
 
-from flask import current_app, has_app_context
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from flask import current_app
+from sqlalchemy import func, select
 
+from .. import commits
 from ..extensions import db
 from ..models import IndexChange
 from . import engine
@@ -52,7 +52,6 @@ log = logging.getLogger(__name__)
 
 # How long a commit waits for another process's index write before leaving the change to the poller.
 COMMIT_SYNC_TIMEOUT = 2.0
-_CHANGES_KEY = "search_index_changes"
 
 
 class _State:
@@ -169,21 +168,7 @@ def _sync_quietly(state: _State, timeout: float) -> None:
 # -- following commits in this process ---------------------------------------------------------
 
 
-@event.listens_for(Session, "after_flush")
-def _note_index_changes(session, flush_context):
-    if any(isinstance(obj, IndexChange) for obj in session.new):
-        session.info[_CHANGES_KEY] = True
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_index_changes(session):
-    session.info.pop(_CHANGES_KEY, None)
-
-
-@event.listens_for(Session, "after_commit")
-def _apply_committed_changes(session):
-    if not session.info.pop(_CHANGES_KEY, False) or not has_app_context():
-        return
+def _apply_committed_changes():
     state = current_app.extensions.get("search")
     if state is None:
         return
@@ -193,6 +178,9 @@ def _apply_committed_changes(session):
     else:
         # This process has not opened the index yet: it catches up when it first does.
         state.index.pending = True
+
+
+commits.after_commit("search index", commits.added(IndexChange), _apply_committed_changes)
 
 
 # -- following commits made through other nodes ------------------------------------------------

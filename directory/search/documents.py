@@ -12,8 +12,10 @@ so a page of results is shown from the index without loading a row (see `cards.p
 """
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from dataclasses import fields as fields_of
 from datetime import datetime, time
+from functools import lru_cache
 
 from sqlalchemy import select
 from whoosh import columns, fields
@@ -169,7 +171,13 @@ def listing_from_service(service: Service) -> Listing:
 
 
 def listings_from_rows(session, ids: list[str]) -> dict[str, Listing]:
-    """Load the indexable facts of services straight from the tables (for full rebuilds)."""
+    """Load the indexable facts of services straight from the tables (for full rebuilds).
+
+    `session` is a Session or a Connection.
+    """
+    if not hasattr(session, "exec_driver_sql"):
+        # Its connection, in its transaction: plain rows, without the ORM's result machinery.
+        session = session.connection()
     rows = session.execute(
         select(Service.id, Service.name, Service.description, Service.eligibility_description,
                Service.organisation_id, Organisation.name, Service.catchment, Service.minimum_age,
@@ -228,9 +236,10 @@ def listings_from_rows(session, ids: list[str]) -> dict[str, Listing]:
     return found
 
 
-# `listed`'s query in PostgreSQL's own SQL, the ids as one array: every results page runs it, and
-# the expression layer expanding twenty ids into twenty parameters cost more CPU than the round trip.
+# `listed`'s query as text (in PostgreSQL, the ids as one array): every results page runs it, and the
+# expression layer expanding twenty ids into twenty parameters cost more CPU than the query itself.
 _LISTED_POSTGRESQL = "SELECT id, is_published, status FROM service WHERE id = ANY(%s)"
+_LISTED_QMARK = "SELECT id, is_published, status FROM service WHERE id IN (%s)"
 
 
 def listed(connection, ids) -> set[str]:
@@ -243,6 +252,8 @@ def listed(connection, ids) -> set[str]:
         connection = connection.connection()
     if connection.dialect.name == "postgresql":
         rows = connection.exec_driver_sql(_LISTED_POSTGRESQL, (ids,))
+    elif connection.dialect.paramstyle == "qmark":
+        rows = connection.exec_driver_sql(_LISTED_QMARK % ",".join("?" * len(ids)), tuple(ids)) if ids else []
     else:
         rows = connection.execute(
             select(Service.id, Service.is_published, Service.status).where(Service.id.in_(ids))
@@ -261,10 +272,10 @@ def document(listing: Listing | Service) -> dict:
         listing = listing_from_service(listing)
     description = f"{listing.description} {listing.eligibility}"
     sources = {"name": listing.name, "organisation": listing.organisation, "description": description}
-    terms = {name: text.index_terms(value) for name, value in sources.items()}
-    doc = {name: " ".join(values) for name, values in terms.items()}
+    analysed = {name: _analysed(value) for name, value in sources.items()}
+    doc = {name: joined for name, (joined, _, _) in analysed.items()}
     doc["concepts"] = " ".join(
-        c for name, value in sources.items() for c in text.concept_tokens(value, CONCEPT_REPEAT[name])
+        c for name, (_, _, found) in analysed.items() for c in found for _ in range(CONCEPT_REPEAT[name])
     )
     for dimension in dimensions.TAXONOMIES:
         codes = listing.term_codes(dimension.vocabulary)
@@ -277,15 +288,33 @@ def document(listing: Listing | Service) -> dict:
         organisation_id=listing.organisation_id,
         residents=" ".join(sorted(catchment.resident_tokens(listing))),
         located=" ".join(sorted(catchment.located_in(listing))),
-        meta=encode_meta(listing, [len(terms[name]) for name in TEXT_FIELDS]),
+        meta=encode_meta(listing, [analysed[name][1] for name in TEXT_FIELDS]),
         listing=encode_listing(listing),
     )
     return doc
 
 
+@lru_cache(maxsize=4096)
+def _analysed(value: str) -> tuple[str, int, tuple[str, ...]]:
+    """Return a text field's indexed terms (joined), how many there are, and the concepts it names.
+
+    What `text.index_terms` and `text.concept_tokens` give, its words read once; cached, because
+    a build meets each organisation's name once per service.
+    """
+    words = text.tokens(value)
+    stems = [text.stem(w) for w in words]
+    terms = [st for w, st in zip(words, stems, strict=True) if text.is_indexable(w)]
+    concepts = tuple(c for c, _, _ in text.vocabulary().concepts_in_stems(stems))
+    return " ".join(terms), len(terms), concepts
+
+
+_LISTING_FIELDS = tuple(f.name for f in fields_of(Listing))
+
+
 def encode_listing(listing: Listing) -> str:
     """Return the listing as compact JSON, to store with its document."""
-    data = asdict(listing)
+    # The fields in order, as `asdict` gives them; the parts that are not plain values are set below.
+    data = {name: getattr(listing, name) for name in _LISTING_FIELDS}
     data["pathways"] = sorted(listing.pathways)
     data["terms"] = [[t.code, t.id, t.vocabulary] for t in listing.terms]
     data["locations"] = [[p.location_type, p.borough_code, p.latitude, p.longitude]

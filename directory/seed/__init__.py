@@ -15,22 +15,38 @@ from pathlib import Path
 
 from .. import revisions
 from ..extensions import db
+from . import network, resources
 from .plan import LISTINGS_FILE, SOURCES_FILE, load_sources, make_plan, seed_id
 from .writing import SEED_KIND, SeedReport, write_organisation, write_pathway, write_service
 
-__all__ = ["LISTINGS_FILE", "SOURCES_FILE", "SeedReport", "load_sources", "seed_id", "seed_services"]
+RESOURCES_FILE = resources.RESOURCES_FILE
+
+__all__ = [
+    "LISTINGS_FILE",
+    "RESOURCES_FILE",
+    "SOURCES_FILE",
+    "SeedReport",
+    "load_sources",
+    "seed_id",
+    "seed_services",
+]
 
 
-def seed_services(listings_path: Path | None = None, sources_path: Path | None = None) -> SeedReport:
-    """Create or update the seeded London services, organisations, locations and pathways.
+def seed_services(
+    listings_path: Path | None = None, sources_path: Path | None = None, resources_path: Path | None = None
+) -> SeedReport:
+    """Create or update the seeded London services, organisations, locations, pathways and resources.
 
     Writes (flushes, so the seed revisions are attributed to the seed) but does not commit: the
-    caller commits. Raises ValueError when listings.json names a row the CSV does not have, or an
-    unknown taxonomy code, borough or organisation; the caller must not commit then.
+    caller commits. Raises ValueError when listings.json or resources.json names a row the CSV does
+    not have, or an unknown taxonomy code, borough, organisation, format or pathway stage (checked
+    before anything is written); the caller must not commit then.
     """
     spec = json.loads(Path(listings_path or LISTINGS_FILE).read_text(encoding="utf-8"))
     sources = load_sources(Path(sources_path or SOURCES_FILE))
     plan = make_plan(spec, sources)
+    resource_entries = resources.load(resources_path)
+    resources.check(resource_entries, plan)
     report = SeedReport(skipped_closed=plan.skipped_closed)
 
     with revisions.recording(kind=SEED_KIND, author_label="seed", reason="Seeded from public information"):
@@ -47,4 +63,8 @@ def seed_services(listings_path: Path | None = None, sources_path: Path | None =
             for position, pathway in enumerate(plan.pathways):
                 write_pathway(position, pathway, services, report)
         db.session.flush()  # inside `recording`: the revisions this writes are of kind "seed"
+        # After the flush: a resource's snapshot names pathway stages and services by id.
+        resources.write_resources(resource_entries, plan, report)
+        db.session.flush()
+    report.network_events = str(network.seed_events())
     return report

@@ -37,6 +37,12 @@ class SeedReport:
     organisations_created: int = 0
     pathways_created: int = 0
     pathways_updated: int = 0
+    resources_created: int = 0
+    resources_updated: int = 0
+    resources_unchanged: int = 0
+    resources_kept: int = 0  # changed by a person since: left alone
+    services_withdrawn: int = 0  # seeded services that are now resources, taken off the services list
+    network_events: str = ""  # what seeding the network's events did (seed/network.py)
 
     @property
     def services(self) -> int:
@@ -47,7 +53,11 @@ class SeedReport:
             f"{self.services} services ({self.created} created, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.kept} kept as edited); "
             f"{self.skipped_closed} closed rows skipped; {self.organisations_created} organisations created; "
-            f"pathways: {self.pathways_created} created, {self.pathways_updated} updated"
+            f"pathways: {self.pathways_created} created, {self.pathways_updated} updated; "
+            f"harm-reduction resources: {self.resources_created} created, {self.resources_updated} updated, "
+            f"{self.resources_unchanged} unchanged, {self.resources_kept} kept as edited"
+            + (f"; {self.services_withdrawn} moved services withdrawn" if self.services_withdrawn else "")
+            + (f"; {self.network_events}" if self.network_events else "")
         )
 
 
@@ -70,7 +80,7 @@ def _assign_list(obj, key: str, wanted: list, by=lambda o: o.id) -> bool:
     return True
 
 
-def _edited_by_people(service: Service) -> bool:
+def edited_by_people(service: Service) -> bool:
     """Whether anyone but the seed has changed or verified this listing since it was seeded."""
     if service.verified_at is not None:
         return True
@@ -185,7 +195,7 @@ def _sync_locations(service: Service, entry: dict, plan: Plan, locations: dict[s
 
 
 def write_service(entry: dict, org: Organisation, plan: Plan, report: SeedReport, locations: dict) -> Service:
-    """Create or update one seeded service, unless a person has changed it since (see `_edited_by_people`).
+    """Create or update one seeded service, unless a person has changed it since (see `edited_by_people`).
 
     `locations` holds the locations written so far in this run: services at one address share them.
     """
@@ -196,7 +206,7 @@ def write_service(entry: dict, org: Organisation, plan: Plan, report: SeedReport
     if created:
         service = Service(id=service_id, verified_at=None)
         db.session.add(service)
-    elif _edited_by_people(service):
+    elif edited_by_people(service):
         report.kept += 1
         return service
 

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from directory import revisions
 from directory.api import document_cache, params, queries, views
 from directory.extensions import db
-from directory.models import IndexChange, Service
+from directory.models import IndexChange, InterchangeRecord, Service
 
 API = "/api/v1/services"
 
@@ -263,3 +263,14 @@ def test_a_location_unpublished_behind_the_change_log_never_shows(seeded_client)
     db.session.commit()
     shown = seeded_client.get(SAL_API, query_string={"search": "chemsex"}).get_json()["contents"]
     assert service_id not in [d["service"]["id"] for d in shown]
+
+
+def test_a_remainder_changed_on_its_own_reaches_the_stored_document(seeded_client):
+    first = client_get(seeded_client, {"search": "chemsex", "per_page": "1"})["contents"][0]
+    assert "interpretation_services" not in first
+    # What a re-import writes when only the fields we do not model changed: no listing change at all.
+    db.session.add(InterchangeRecord(entity_type="service", entity_id=first["id"],
+                                     data={"service": {"interpretation_services": "BSL on request"}}))
+    db.session.commit()
+    again = client_get(seeded_client, {"search": "chemsex", "per_page": "1"})["contents"][0]
+    assert again["interpretation_services"] == "BSL on request"

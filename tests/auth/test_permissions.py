@@ -7,6 +7,8 @@ from directory import create_app
 from directory.permissions import ADMIN, AGENCY
 from tests.accounts_helpers import signed_in
 from tests.conftest import TestConfig
+from tests.network.helpers import network_values
+from tests.resources.helpers import resource_values
 
 PROTECTED = ("agency.", "admin.")
 
@@ -54,6 +56,10 @@ def _url(world, endpoint, arguments):
         "user_id": world.editor_a.id,
         "report_id": world.report.id,
     }
+    if {"event_id", "content_revision_id", "item_id"} & set(arguments):
+        values.update(network_values(world))  # agency A joins the network, publishes and proposes events
+    if "resource_id" in arguments:
+        values.update(resource_values(world))  # agency A joins the network and keeps a published resource
     unknown = set(arguments) - set(values)
     assert not unknown, f"teach the matrix test about {unknown}"
     return url_for(endpoint, **{a: values[a] for a in arguments})

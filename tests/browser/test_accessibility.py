@@ -3,6 +3,8 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from directory.seed import seed_id
+
 pytestmark = pytest.mark.browser
 
 AXE = Axe()
@@ -31,6 +33,13 @@ def pages(live_server):
         "empty list": "/list",
         "coverage": "/insights/coverage",
         "pathway coverage": "/insights/pathways",
+        "resources": "/resources",
+        "resources of one format": "/resources?format=pack",
+        "resource": "/resources/london-ambulance-service-chemsex",
+        "results with resources": "/search?q=chemsex+pack",
+        "network": "/network/",
+        "network events": "/network/events",
+        "network event": f"/network/events/{seed_id('event', 'london-chemsex-conference-2024-06-07')}",
     }
 
 
@@ -63,7 +72,10 @@ def test_print_media_and_a_full_list_also_pass_axe(page, live_server):
     assert serious(AXE.run(page)) == []
 
 
-@pytest.mark.parametrize("name", ["home", "results with filters", "service", "pathway", "list", "print view"])
+@pytest.mark.parametrize(
+    "name", ["home", "results with filters", "service", "pathway", "list", "print view", "network event",
+             "resources", "resource"]
+)
 def test_works_at_320_px_without_sideways_scrolling(page, live_server, name):
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(pages(live_server)[name])

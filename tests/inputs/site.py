@@ -16,6 +16,8 @@ from directory import accounts, revisions
 from directory.extensions import db
 from directory.models import Membership, Organisation, Pathway, ProblemReport, Revision, Service, User
 from tests.accounts_helpers import form_values, page, sign_in
+from tests.network.helpers import network_values
+from tests.resources.helpers import resource_values
 
 # C0 and C1 control characters and DEL: what no text the directory stores may hold.
 CONTROL = tuple(chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA0)))
@@ -48,6 +50,8 @@ def prepare(world, make):
         "taxonomy_id": "x",
         "term_id": "x",
         "code": "1",  # a short list link (/l/<code>)
+        **network_values(world),  # agency A joins the network, publishes and proposes events
+        **resource_values(world),  # and keeps a published harm-reduction resource
     }
 
 

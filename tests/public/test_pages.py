@@ -49,7 +49,7 @@ def test_home_has_the_search_box_pathways_lgbtq_entry_emergency_line_and_counts(
     assert "999" in line and "111" in line
     assert doc.select_one(".emergency-line a[href='tel:999']")
     counts = text(doc.select_one(".counts"))
-    assert "86 services" in counts and "London boroughs" in counts
+    assert "84 services" in counts and "London boroughs" in counts
 
 
 def test_anonymous_pages_set_no_cookies_and_load_nothing_from_elsewhere(seeded_client):

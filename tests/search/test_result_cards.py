@@ -18,7 +18,7 @@ from tests.conftest import counting_queries
 
 def test_cards_from_the_index_equal_cards_from_the_database(seeded_app):
     result = search.search(search.SearchRequest(per_page=None))
-    assert result.total == 86
+    assert result.total == 84
     services = {s.id: s for s in db.session.scalars(select(Service).options(*CARD_LOADING))}
     catalogue = search.catalogue()
     for hit in result.hits:
