@@ -270,5 +270,7 @@ def _log_remainder_changes(session: Session, flush_context, instances):
             service_ids |= set(session.scalars(
                 select(Service.id).where(Service.organisation_id.in_(organisation_ids))
             ))
+    # A listing that changed too already has its entry (`_record_revisions` runs first).
+    service_ids -= {c.service_id for c in session.new if isinstance(c, IndexChange)}
     for service_id in sorted(service_ids):
         session.add(IndexChange(service_id=service_id))
