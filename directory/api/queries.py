@@ -218,8 +218,9 @@ def _request(query: ServiceQuery, page: int, per_page: int | None) -> search.Sea
         pathway=query.pathway or None,
         open_now=query.open_now,
         postcode=query.postcode or None,
+        postcode_sets_borough=False,  # ORUK's postcode only says where distances are measured from
         max_miles=(query.proximity_m / METRES_PER_MILE) if query.proximity_m else None,
-        sort="distance" if query.postcode and not query.text else "relevance",
+        sort=None,  # search's default: nearest first for a place and no words, else relevance
         page=page,
         per_page=per_page,
         **query.chosen,

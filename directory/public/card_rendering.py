@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from .. import signposting
 from ..resources import finding
-from ..search import Catalogue, bitsets, documents, engine, store, text
+from ..search import Catalogue, bitsets, documents, engine, english, needs, places, store, text
 from . import cards
 
 # The nil UUID: a well-formed service id that no service has (ids are random UUIDs).
@@ -228,6 +228,10 @@ CACHES: tuple[Cache, ...] = (
     _lru(text._analyse),
     _lru(text.vocabulary, limit=1),  # a function of nothing: one entry
     _lru(documents._analysed),  # filled by index builds; a results page reads none of it
+    _lru(places._places, limit=1),  # places.txt, read once
+    _lru(needs.layer, limit=1),  # needs.txt, read once
+    _lru(english._words, limit=1),  # the English word list, read once
+    _lru(places._index),  # the names to look for, per set of boroughs (one, but for tests)
     Cache("Shelf", finding.__name__, None, "app (read again once a minute old)",
           lambda: len(finding.shelf().found or []), lambda: finding.shelf().clear()),
     _per_segment("_listings", bitsets.LISTINGS_PER_SEGMENT),

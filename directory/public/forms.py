@@ -13,8 +13,8 @@ from ..search import SearchInputError
 # The taxonomy filters the form shows as checkboxes, each named by its `dimensions.Dimension`.
 FACETS = dimensions.TAXONOMIES
 # Search filter key -> the query-string parameter that sets it here (links that drop a filter use it).
-PARAMS = {"text": "q", "borough": "borough", "distance": "miles", "pathway": dimensions.PATHWAY.param,
-          "open_now": "open", **{d.key: d.param for d in FACETS}}
+PARAMS = {"text": "q", "borough": "borough", "elsewhere": "elsewhere", "distance": "miles",
+          "pathway": dimensions.PATHWAY.param, "open_now": "open", **{d.key: d.param for d in FACETS}}
 SORTS = (("relevance", "Best match"), ("distance", "Nearest first"), ("name", "Name (A to Z)"))
 MAX_TEXT = 200
 # The parameters whose problems the search page shows beside their own box (the rest are chosen
@@ -47,13 +47,15 @@ class SearchQuery:
 
     text: str = ""
     borough: str = ""
+    elsewhere: str = ""  # a borough: only the services its residents may not use (what its filter hides)
     postcode: str = ""
     max_miles: float | None = None
     pathway: str = ""
     open_now: bool = False
     include_unlisted: bool = False  # with open_now: also the services that list no opening hours
-    sort: str = "relevance"
+    sort: str = ""  # "" when not asked for: the search's default (nearest first for a place and no words)
     page: int = 1
+    exact: bool = False  # search for the words as typed, with no spelling corrected
     chosen: dict[str, list[str]] = field(default_factory=dict)  # URL parameter -> codes
     # Typed text that cannot be searched for (a control character, too long), to show beside its box.
     problem: SearchInputError | None = None
@@ -61,7 +63,7 @@ class SearchQuery:
     @classmethod
     def from_args(cls, args) -> "SearchQuery":
         """Read the query string: unknown or malformed choices are dropped, unusable typed text noted."""
-        sort = args.get("sort", "relevance")
+        sort = args.get("sort", "")
         text, postcode = args.get("q", ""), args.get("postcode", "")
         open_now = _yes(args.get("open"))
         problem = plain_text.problem(text, max_length=MAX_TEXT)
@@ -72,21 +74,23 @@ class SearchQuery:
             # Echoed without its control characters, so searching again as shown works.
             text=" ".join(plain_text.without_control_characters(text).split()),
             borough=args.get("borough", "").strip()[:40],
+            elsewhere=args.get("elsewhere", "").strip()[:40],
             postcode=" ".join(plain_text.without_control_characters(postcode).split())[:20],
             max_miles=_miles(args.get("miles")),
             pathway=args.get("pathway", "").strip()[:60],
             open_now=open_now,
             include_unlisted=open_now and _yes(args.get("unlisted")),
-            sort=sort if sort in dict(SORTS) else "relevance",
+            sort=sort if sort in dict(SORTS) else "",
             page=_page(args.get("page", 1)),
+            exact=_yes(args.get("exact")),
             chosen={d.param: [v[:60] for v in args.getlist(d.param) if v][:20] for d in FACETS},
             problem=SearchInputError(problem_field, problem) if problem else None,
         )
 
     @property
     def is_empty(self) -> bool:
-        return not (self.text or self.borough or self.postcode or self.pathway or self.open_now
-                    or any(self.chosen.values()))
+        return not (self.text or self.borough or self.elsewhere or self.postcode or self.pathway
+                    or self.open_now or any(self.chosen.values()))
 
     def request_fields(self) -> dict:
         """Return the keyword arguments for `search.SearchRequest`."""
@@ -94,13 +98,15 @@ class SearchQuery:
         return dict(
             text=self.text,
             borough=self.borough or None,
+            residents_elsewhere=self.elsewhere or None,
             postcode=self.postcode or None,
             max_miles=self.max_miles if self.postcode else None,
             pathway=self.pathway or None,
             open_now=self.open_now,
             include_unlisted_hours=self.open_now and self.include_unlisted,
-            sort=self.sort if (self.sort != "distance" or self.postcode) else "relevance",
+            sort=(self.sort or None) if (self.sort != "distance" or self.postcode) else None,
             page=self.page,
+            correct_spelling=not self.exact,
             **fields,
         )
 
@@ -112,12 +118,13 @@ class SearchQuery:
     def args(self, **changes) -> dict:
         """Return the query string as a dict of lists, with `changes` applied (None removes)."""
         out = {
-            "q": self.text, "borough": self.borough, "postcode": self.postcode,
+            "q": self.text, "borough": self.borough, "elsewhere": self.elsewhere, "postcode": self.postcode,
             "miles": f"{self.max_miles:g}" if self.max_miles else "", "pathway": self.pathway,
             "open": "1" if self.open_now else "",
             "unlisted": "1" if self.open_now and self.include_unlisted else "",
-            "sort": "" if self.sort == "relevance" else self.sort,
+            "sort": self.sort,
             "page": str(self.page) if self.page > 1 else "",
+            "exact": "1" if self.exact else "",
             **self.chosen,
         }
         out.update(changes)

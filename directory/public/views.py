@@ -18,6 +18,7 @@ from ..models import (
 )
 from ..resources import catalogue as resource_catalogue
 from ..resources import finding as resource_finding
+from ..search.criteria import ANY_BOROUGH
 from . import bp, card_rendering, cards, facts, filter_tags
 from .forms import FACETS, SORTS, TYPED_PARAMS, ReportForm, SearchQuery
 
@@ -145,7 +146,7 @@ def results():
         "public/results.html", query=query, result=result, hits=hits, error=error, facets=FACETS,
         sorts=SORTS, terms=terms, boroughs=catalogue.borough_choices, pathways=catalogue.pathway_choices,
         relaxation_links=_relaxation_links(query, result), moment=clock.now(),
-        tags=filter_tags.chosen(query, catalogue),
+        tags=filter_tags.chosen(query, catalogue, result), left_out_link=_left_out_link(query, result),
         page_numbers=page_numbers(result.page, result.pages) if result else [],
         resources=resources,
     ), 400 if query.problem else 200
@@ -169,10 +170,22 @@ def _relaxation_links(query: SearchQuery, result) -> list[tuple[str, int, str | 
         param = query.param_of(relaxation.key)
         href = None
         if param:
-            dropped = query.args(page=None, **{param: None})
+            changes = ({param: None} if relaxation.key != "borough"
+                       else filter_tags.without_borough(query, result.understood))
+            dropped = query.args(page=None, **changes)
             href = url_for("public.search", s=list_ids, _anchor="results", **dropped)
         links.append((relaxation.label, relaxation.count, href))
     return links
+
+
+def _left_out_link(query: SearchQuery, result) -> str | None:
+    """Link to what the borough filter hides here: the services only for other boroughs' residents."""
+    if result is None or not result.left_out_other_boroughs:
+        return None
+    # Just those: "any borough" (nothing implies one), and only what the borough's residents may not use.
+    changes = filter_tags.without_borough(query, result.understood) | {
+        "borough": ANY_BOROUGH, "elsewhere": result.borough.slug}
+    return url_for("public.search", s=_list_ids(), _anchor="results", **query.args(page=None, **changes))
 
 
 @bp.get("/services/<service_id>")

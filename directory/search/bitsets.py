@@ -271,6 +271,17 @@ class View:
             self._remember(key, bits)
         return bits
 
+    def around_the_clock(self) -> int:
+        """Return the documents open at any hour: in the small hours of every day of the week."""
+        key = ("24h",)
+        bits = self._memo.get(key)
+        if bits is None:
+            bits = self.live
+            for day in range(7):
+                bits &= self.open_at(day * 24 * 60 + 3 * 60 + 30)
+            self._remember(key, bits)
+        return bits
+
     @property
     def timed(self) -> int:
         """Return the documents (live or not) that list any opening hours."""

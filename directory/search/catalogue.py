@@ -80,7 +80,20 @@ class Catalogue:
         for b in boroughs:
             self._expand("located", b.ons_code, b.name, "")
             self._expand("residents", b.ons_code, b.name, "")
+        # A concept found through the kinds of service that answer it ("smack": drug services).
+        for concept, codes in text.vocabulary().broader.items():
+            for code in codes:
+                key = self.dimension_of(code)
+                if key:
+                    self.expansions.append((key, code, set(), {concept}))
         self.loaded_at = time.monotonic()
+
+    def dimension_of(self, code: str) -> str | None:
+        """Return the index field of a service type or audience code, or None if it is neither."""
+        for dimension in dimensions.ALL:
+            if code in self.terms.get(dimension.vocabulary, {}):
+                return dimension.key
+        return None
 
     def term_choices(self, vocabulary: str) -> list["Choice"]:
         """Return a taxonomy's terms in display order."""

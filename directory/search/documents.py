@@ -42,7 +42,7 @@ from ..models.listings import is_listed
 from . import text
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 8  # 8: the stored listing holds phones, website and hours notes, for result cards
+SCHEMA_VERSION = 9  # 9: names ("Crystal Palace") are not read as vocabulary concepts; more vocabulary
 
 # Query-time weights: a word in the name counts for more than one in the description.
 TEXT_FIELDS = {"name": 4.0, "organisation": 2.0, "description": 1.0}
@@ -304,7 +304,7 @@ def _analysed(value: str) -> tuple[str, int, tuple[str, ...]]:
     words = text.tokens(value)
     stems = [text.stem(w) for w in words]
     terms = [st for w, st in zip(words, stems, strict=True) if text.is_indexable(w)]
-    concepts = tuple(c for c, _, _ in text.vocabulary().concepts_in_stems(stems))
+    concepts = tuple(c for c, _, _ in text.vocabulary().concepts_in(words, text.cased_tokens(value)))
     return " ".join(terms), len(terms), concepts
 
 

@@ -19,11 +19,11 @@ from sqlalchemy.exc import DBAPIError
 
 from .. import catchment, clock, geo, hours
 from ..extensions import db
-from . import documents, query, ranking, text
+from . import documents, matching, query, ranking, text
 from .catalogue import BoroughRef, Catalogue, Choice
-from .criteria import SORTS, Criteria, SearchRequest, validate
+from .criteria import SORTS, Criteria, SearchRequest, Understood, validate
 from .documents import Listing
-from .filters import CATALOGUE_FIELDS, FILTERS, OPEN_NOW, Relaxation, SearchInputError
+from .filters import CATALOGUE_FIELDS, FILTERS, OPEN_NOW, TEXT, Relaxation, SearchInputError
 from .store import IndexBusy
 
 __all__ = ["SORTS", "BoroughRef", "Catalogue", "Choice", "Hit", "Relaxation", "SearchInputError",
@@ -62,34 +62,28 @@ class SearchResult:
     # whether they are included in the results (None without "open now").
     hours_unlisted: int | None = None
     hours_unlisted_included: bool = False
+    # What the words say someone needs (see `needs.py`), in the order the needs layer lists them:
+    # the page shows their callouts ("call 999 now") before any result.
+    needs: list = field(default_factory=list)
+
+    @property
+    def callouts(self) -> list[str]:
+        seen = []
+        for need in self.needs:
+            if need.callout and need.callout not in seen:
+                seen.append(need.callout)
+        return seen
+
+    @property
+    def urgent(self) -> bool:
+        return any(need.urgent for need in self.needs)
+    # The place read from the search words, and the borough or origin implied (see `criteria.Understood`).
+    understood: Understood = field(default_factory=Understood)
+    # With a borough: how many services matching everything else are only for other boroughs' residents.
+    left_out_other_boroughs: int = 0
 
 
 # -- matching ----------------------------------------------------------------------------------
-
-
-def _text_bits(view, parsed: query.ParsedText, catalogue) -> tuple[int | None, bool, list[int]]:
-    """Return the documents matching every clause (or, failing that, any clause), whether that is
-    partial, and per clause the documents it found only through category names (for ranking)."""
-    if not parsed.clauses:
-        return None, False, []
-    sets, abouts = [], []
-    for clause in parsed.clauses:
-        bits = view.term("concepts", clause.concept) if clause.concept else 0
-        for s in clause.stems:
-            for name in documents.TEXT_FIELDS:
-                bits |= view.term(name, s)
-        about = catalogue.expansion_bits(view, clause)
-        sets.append(bits | about)
-        abouts.append(about)
-    every = sets[0]
-    for bits in sets[1:]:
-        every &= bits
-    if every & view.live or len(sets) == 1:
-        return every, False, abouts
-    anything = 0
-    for bits in sets:
-        anything |= bits
-    return anything, True, abouts
 
 
 @dataclass(frozen=True)
@@ -114,6 +108,17 @@ def _constraints(view, criteria: Criteria, text_bits: int | None, now) -> dict[s
         if bits is not None:
             out[search_filter.key] = bits
     return out
+
+
+def _matching(view, criteria: Criteria, catalogue, now):
+    """Read the words, and return them, what they match within the other filters, and every
+    filter's documents (the words' first)."""
+    parsed = query.parse(criteria.text, view, catalogue, correct=criteria.request.correct_spelling)
+    others = _constraints(view, criteria, None, now)
+    text_match = matching.match(view, parsed, catalogue, _all_but(view, others, None))
+    if text_match.bits is None:
+        return parsed, text_match, others
+    return parsed, text_match, {TEXT.key: text_match.bits, **others}
 
 
 def _all_but(view, constraints: dict[str, int], leave_out: str | None) -> int:
@@ -233,25 +238,29 @@ class _Reading:
     stored: list[tuple[int, Listing | None]]  # the page's document numbers, in order, and listings
     indexed: float  # perf_counter when ranking ended
     hours_unlisted: int | None
+    left_out_other_boroughs: int = 0
 
 
 def _read(index, criteria: Criteria, catalogue: Catalogue, now) -> _Reading:
     """Match, count, rank and read the page's listings from the index."""
     with index.reading() as view:
-        parsed = query.parse(criteria.text, view, catalogue)
-        text_bits, partial, abouts = _text_bits(view, parsed, catalogue)
-        constraints = _constraints(view, criteria, text_bits, now)
+        parsed, text_match, constraints = _matching(view, criteria, catalogue, now)
+        partial = text_match.partial
         matched = _all_but(view, constraints, None)
         total = matched.bit_count()
         facets = _facets(view, constraints, catalogue, now)
         relaxations = _relaxations(view, constraints, criteria.labels) if total == 0 else []
         hours_unlisted = (OPEN_NOW.unlisted(view, _all_but(view, constraints, OPEN_NOW.key))
                           if OPEN_NOW.key in constraints else None)
-        page_docs, scores, metres, sort = ranking.order(view, criteria, parsed, matched, abouts)
+        # Only a residents-only catchment can fail the borough filter (every other listing is
+        # usable from anywhere), so what it hides is exactly those for other boroughs' residents.
+        left_out = ((_all_but(view, constraints, "borough") & ~matched).bit_count()
+                    if "borough" in constraints else 0)
+        page_docs, scores, metres, sort = ranking.order(view, criteria, parsed, matched, text_match)
         indexed = time.perf_counter()
         stored = [(d, view.listing(d)) for d in page_docs]
     return _Reading(parsed, partial, total, facets, relaxations, scores, metres, sort, stored, indexed,
-                    hours_unlisted)
+                    hours_unlisted, left_out)
 
 
 def _criteria(request: SearchRequest, catalogue: Catalogue) -> Criteria:
@@ -287,10 +296,9 @@ def ranked_ids(index, request: SearchRequest, catalogue: Catalogue) -> list[str]
 
     def read() -> list[str]:
         with index.reading() as view:
-            parsed = query.parse(criteria.text, view, catalogue)
-            text_bits, _, abouts = _text_bits(view, parsed, catalogue)
-            matched = _all_but(view, _constraints(view, criteria, text_bits, now), None)
-            docs = ranking.order(view, criteria, parsed, matched, abouts)[0]
+            parsed, text_match, constraints = _matching(view, criteria, catalogue, now)
+            matched = _all_but(view, constraints, None)
+            docs = ranking.order(view, criteria, parsed, matched, text_match)[0]
             ids = view.ids
             return [ids[d] for d in docs if ids[d]]
 
@@ -327,6 +335,9 @@ def run(index, request: SearchRequest, catalogue: Catalogue) -> SearchResult:
         corrections=read.parsed.corrections,
         hours_unlisted=read.hours_unlisted,
         hours_unlisted_included=criteria.values.get(OPEN_NOW.key) == OPEN_NOW.OR_UNLISTED,
+        understood=criteria.understood,
+        needs=read.parsed.needs,
+        left_out_other_boroughs=read.left_out_other_boroughs,
         timings={"index": (read.indexed - started) * 1000,
                  "rows": (time.perf_counter() - read.indexed) * 1000},
     )

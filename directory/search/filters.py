@@ -125,6 +125,33 @@ class ResidentOf(Filter):
         }
 
 
+class OnlyElsewhere(Filter):
+    """Services a resident of a borough may *not* use: those only for other boroughs' residents.
+
+    What `ResidentOf` leaves out, for the results page's "3 services that match are only for
+    residents of other boroughs" link.
+    """
+
+    key = "elsewhere"
+    field = "residents_elsewhere"
+    checks_catalogue = True
+
+    def parse(self, request, catalogue):
+        if not request.residents_elsewhere:
+            return None
+        value = str(request.residents_elsewhere).strip()
+        borough = catalogue.boroughs.get(value.upper()) or catalogue.boroughs.get(value.lower())
+        if borough is None:
+            raise SearchInputError("residents_elsewhere", "Choose a London borough from the list.")
+        return borough
+
+    def label(self, value, catalogue):
+        return f"only for residents of boroughs other than {value.name}"
+
+    def bits(self, view, value, context):
+        return view.live & ~view.any_of("residents", (value.ons_code, catchment.EVERYWHERE))
+
+
 class Vocabulary(Filter):
     """Any of some terms of a taxonomy (service type, audience, referral route, delivery)."""
 
@@ -280,6 +307,7 @@ DISTANCE = Within()
 FILTERS: tuple[Filter, ...] = (
     TEXT,
     ResidentOf(),
+    OnlyElsewhere(),
     *(Vocabulary(d) for d in dimensions.TAXONOMIES),
     OnPathway(),
     OPEN_NOW,

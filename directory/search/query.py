@@ -1,21 +1,31 @@
-"""From what someone typed to clauses: vocabulary concepts, words, and spelling corrections.
+"""From what someone typed to clauses: needs, vocabulary concepts, words, and spelling corrections.
 
 User text is never given to a query parser: it is split into words, so quotes, brackets,
-AND/OR/NOT, SQL and emoji are only ever words (or nothing). Every clause must match (AND);
-a clause is a concept (any of its synonyms) or one word. A word found nowhere (no listing, no
-category name, not in the vocabulary) is corrected against the indexed terms, category names and
-the vocabulary (edit distance 1, or 2 for long words) and the correction is offered as
-"did you mean". Exact words never pay for fuzzy matching.
+AND/OR/NOT, SQL and emoji are only ever words (or nothing). The words are read in layers:
+
+- a situation ("the condom split", "my mate won't wake up") is a need (`needs.py`): what answers
+  it is found through service types and concepts, and the rest of the words only rank;
+- a vocabulary phrase is a concept ("tina" is crystal meth), a clause of its own;
+- any other word is a clause; words that carry no need ("help", "service", "near me") are filler:
+  they rank, but a listing need not hold them.
+
+A word that is neither English (`english.py`) nor the directory's own (a listing's word, a category
+name, the vocabulary or the needs layer) is corrected against the directory's words (edit distance 1,
+or 2 for long words) and the page says "Showing results for ...". A real English word is never
+"corrected" into a domain word: "wake" stays "wake", even though "make" is in a listing.
 """
 
 import re
 from dataclasses import dataclass, field
 
-from . import documents, text
+from . import documents, english, needs, text
+from .needs import Need
 
 MAX_CHARS = 300
 MAX_WORDS = 24
 MAX_CANDIDATES = 3
+
+REQUIRED, OPTIONAL, FILLER = "required", "optional", "filler"
 
 
 @dataclass
@@ -23,6 +33,9 @@ class Clause:
     concept: str | None = None
     stems: list[str] = field(default_factory=list)  # stems matched in the text fields
     corrected: bool = False
+    role: str = REQUIRED  # REQUIRED: a listing must answer it (unless none answers them all)
+    # A concept's own words as typed ("crisis cafe" of mental health): they rank, never match.
+    rank_stems: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -33,6 +46,16 @@ class ParsedText:
     surfaces: dict[str, str]  # corrected stem -> the word as people write it, when known
     highlight_stems: set[str]
     highlight_concepts: set[str]
+    needs: list[Need] = field(default_factory=list)  # what the words say someone needs
+
+    @property
+    def narrowing_needs(self) -> list[Need]:
+        """The needs that decide what matches (the others only rank: who a service is for)."""
+        return [n for n in self.needs if not n.boost]
+
+    @property
+    def required(self) -> list[Clause]:
+        return [c for c in self.clauses if c.role == REQUIRED]
 
     def suggestion(self, texts) -> str | None:
         """Return the corrected query ("did you mean"), finding how corrected words are written."""
@@ -60,82 +83,124 @@ class ParsedText:
         return suggestion if suggestion.lower() != " ".join(self.raw.split()).lower() else None
 
 
-def parse(user_text: str, view, catalogue) -> ParsedText:
-    """Split user text into clauses against the current index (`view`) and category names."""
+def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
+    """Split user text into clauses against the current index (`view`) and category names.
+    With `correct` False, no word is corrected ("search instead for" what was typed)."""
     raw = (user_text or "")[:MAX_CHARS]
     words = text.tokens(raw)[: MAX_WORDS * 2]
+    cased = text.cased_tokens(raw)[: MAX_WORDS * 2]
     stems = [text.stem(w) for w in words]
-    vocabulary = text.vocabulary()
+    vocabulary, layer = text.vocabulary(), needs.layer()
     corrections: dict[str, str] = {}
     surfaces: dict[str, str] = {}
     alternatives: dict[int, list[str]] = {}
     for i, word in enumerate(words):
-        if not _needs_spelling(word) or _known(stems[i], view, vocabulary, catalogue):
+        if not correct or not _needs_spelling(word, stems[i], layer):
             continue
-        candidates = _candidates(word, stems[i], view, vocabulary, catalogue, surfaces)
+        if _known(word, stems[i], view, vocabulary, catalogue, layer):
+            continue
+        candidates = _candidates(word, stems[i], view, vocabulary, catalogue, layer, surfaces)
         if candidates:
             corrections[word] = candidates[0]
             alternatives[i] = candidates
             stems[i] = candidates[0]
-    covered = set()
+    skip = vocabulary.names.positions(words, stems, cased) if vocabulary.names else frozenset()
+    concepts = vocabulary.concepts_in_stems(stems, skip)
+    found = layer.find(stems, {c for c, _, _ in concepts})
+    said = set().union(*(positions for _, positions in found)) if found else set()
+    narrowing = any(not need.boost for need, _ in found)
+    # Who a service is for ("gay", "young") ranks, and narrows only when it is all that was asked.
+    nudging = {c for need, _ in found if need.boost for c in need.concepts}
+    if all(c in nudging for c, _, _ in concepts) and not _other_words(words, stems, concepts, layer):
+        nudging = set()
+    covered = set(said)
     clauses: list[Clause] = []
     highlight_stems: set[str] = set()
-    for concept, first, last in vocabulary.concepts_in_stems(stems):
-        covered.update(range(first, last))
+    for concept, first, last in concepts:
+        span = set(range(first, last))
+        covered |= span
         literal = [stems[i] for i in range(first, last) if text.is_indexable(words[i])]
-        clauses.append(Clause(concept=concept, stems=literal if last - first == 1 else [],
-                              corrected=any(i in alternatives for i in range(first, last))))
+        if span & said:
+            highlight_stems.update(literal)
+            continue  # the need says it
+        # Found through the concept alone: a listing that has the word only in a name ("Tina's
+        # Kitchen") was not tagged with the concept, and must not match it.
+        clauses.append(Clause(concept=concept, corrected=any(i in alternatives for i in span),
+                              role=OPTIONAL if narrowing or concept in nudging else REQUIRED,
+                              rank_stems=literal))
         highlight_stems.update(literal)
     for i, word in enumerate(words):
         if i in covered or not text.is_indexable(word):
             continue
         clause_stems = alternatives.get(i, [stems[i]])
-        clauses.append(Clause(stems=clause_stems, corrected=i in alternatives))
-        highlight_stems.update(clause_stems)
+        role = FILLER if stems[i] in layer.filler else OPTIONAL if narrowing else REQUIRED
+        clauses.append(Clause(stems=clause_stems, corrected=i in alternatives, role=role))
+        if role != FILLER:
+            highlight_stems.update(clause_stems)
     clauses = _dedupe(clauses)[:MAX_WORDS]
     return ParsedText(raw, clauses, corrections, surfaces, highlight_stems,
-                      {c.concept for c in clauses if c.concept})
+                      {c.concept for c in clauses if c.concept}, [need for need, _ in found])
 
 
-def _needs_spelling(word: str) -> bool:
-    return len(word) >= 4 and word.isalpha() and word not in text.STOP
+def _other_words(words, stems, concepts, layer) -> bool:
+    """Whether any word outside the concepts carries meaning (is neither filler nor a stop word)."""
+    covered = {i for _, first, last in concepts for i in range(first, last)}
+    return any(i not in covered and text.is_indexable(w) and stems[i] not in layer.filler
+               for i, w in enumerate(words))
 
 
-def _known(s: str, view, vocabulary, catalogue) -> bool:
-    if s in vocabulary.words or s in vocabulary.starts or s in catalogue.stems:
+def _needs_spelling(word: str, stem: str, layer) -> bool:
+    return len(word) >= 4 and word.isalpha() and word not in text.STOP and stem not in layer.filler
+
+
+def _known(word: str, s: str, view, vocabulary, catalogue, layer) -> bool:
+    if s in vocabulary.words or s in vocabulary.starts or s in catalogue.stems or s in layer.words:
+        return True
+    if english.is_word(word):
         return True
     return any(view.doc_frequency(name, s) for name in documents.TEXT_FIELDS)
 
 
-def _candidates(word, s, view, vocabulary, catalogue, surfaces) -> list[str]:
+def _candidates(word, s, view, vocabulary, catalogue, layer, surfaces) -> list[str]:
     """Return likely intended stems, most used first; note how known ones are written."""
     scored: dict[str, int] = {}
+    domain: set[str] = set()
+    known = list(vocabulary.words.items()) + list(catalogue.stems.items()) + list(layer.words.items())
     for distance in (1, 2) if len(word) >= 8 else (1,):
-        for name in documents.TEXT_FIELDS:
+        # A short word is corrected only to the directory's own vocabulary: "LARC" is not "large".
+        for name in documents.TEXT_FIELDS if len(word) >= 5 else ():
             for found in view.reader.terms_within(name, s, distance, prefix=1):
                 scored[found] = scored.get(found, 0) + view.doc_frequency(name, found)
-        for known_stem, written in list(vocabulary.words.items()) + list(catalogue.stems.items()):
-            if known_stem[:1] == s[:1] and _within(s, known_stem, distance):
+        domain = set()
+        for known_stem, written in known:
+            if known_stem[:1] == s[:1] and (_within(s, known_stem, distance)
+                                            or _within(word, written, distance)):
+                domain.add(known_stem)
                 scored[known_stem] = max(scored.get(known_stem, 0), 1)
                 surfaces.setdefault(known_stem, written)
         scored.pop(s, None)
         if scored:
             break
-    return sorted(scored, key=lambda w: (-scored[w], w))[:MAX_CANDIDATES]
+    # The directory's own words (vocabulary, needs, category names) before words that merely occur
+    # in some listing, then the most used.
+    return sorted(scored, key=lambda w: (w not in domain, -scored[w], w))[:MAX_CANDIDATES]
 
 
 def _within(a: str, b: str, limit: int) -> bool:
-    """Whether the edit distance between a and b is at most `limit` (Levenshtein, cut off early)."""
+    """Whether a and b are at most `limit` edits apart, a swap of two letters counting as one
+    ("steriods" is one edit from "steroids"): optimal string alignment, cut off early."""
     if abs(len(a) - len(b)) > limit:
         return False
-    previous = list(range(len(b) + 1))
+    before, previous = None, list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i] + [0] * len(b)
         for j, cb in enumerate(b, 1):
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if before is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], before[j - 2] + 1)
         if min(current) > limit:
             return False
-        previous = current
+        before, previous = previous, current
     return previous[-1] <= limit
 
 

@@ -1,5 +1,12 @@
 """Ranking: BM25F scores from the index's postings, and the order of one page of matches.
 
+A listing's score is BM25F for the words (filler words count for little), a fixed amount for each
+clause it answers through its categories, and for each need the words express, an amount for each
+way it answers it (more for what the need `finds` than for what it `also` names). When the need is
+an emergency, the listings that answer it best and are open around the clock come first. With a
+place and words, the score is discounted by distance (see `DISTANCE_MILES`), so a near service that
+answers well comes before a far one that answers a little better.
+
 Computed here from Whoosh's postings, whole segments at a time with NumPy, rather than by Whoosh's
 matchers, which cost tens of microseconds per document: ranking thousands of matches to show 20
 must not take longer than finding them.
@@ -9,17 +16,34 @@ import math
 
 import numpy as np
 
-from . import bitsets, documents, query
+from . import bitsets, documents, need_ranking, query
 
 # What a match through a category, pathway or borough name adds to a listing's score.
 ABOUT_SCORE = 2.0
+# Above any score: services open around the clock that best answer an emergency come first.
+AROUND_THE_CLOCK = 1000.0
+# A concept's own words as typed, beside the concept: "crisis cafe" ranks crisis cafes first
+# among mental health services.
+RANK_STEM_FACTOR = 0.5
+# The first kind of service a concept names as answering it ranks above the others ("tina":
+# chemsex services before drug services in general).
+FIRST_BROADER = 1.0
+# A service with a place in the borough asked about ranks above those elsewhere its residents may use.
+LOCAL = 3.0
+# Filler words ("help", "service") only break ties between otherwise equal matches.
+FILLER_FACTOR = 0.1
+# Words beside a need ("since friday", "at the weekend") rank less than the need itself.
+OPTIONAL_FACTOR = 0.25
+# With words and a place: a listing this many miles away keeps half its score.
+DISTANCE_MILES = 2.0
+METRES_PER_MILE = 1609.344
 K1, B = 1.2, 0.75  # BM25
 
 
-def scores_of(view, parsed: query.ParsedText, abouts: list[int]) -> np.ndarray | None:
-    """Return every document's score (an array by document number), or None without text: Whoosh's
-    BM25F for the text, plus a fixed amount for each clause a document answers through its categories."""
-    if not parsed.clauses:
+def scores_of(view, parsed: query.ParsedText, matched, borough=None) -> np.ndarray | None:
+    """Return every document's score (an array by document number), or None without text.
+    `matched` is the words' `matching.TextMatch`; `borough` the borough asked about, if any."""
+    if not parsed.clauses and not parsed.needs:
         return None
     scores = np.zeros(view.size)
     n = max(1, view.live.bit_count())
@@ -35,9 +59,34 @@ def scores_of(view, parsed: query.ParsedText, abouts: list[int]) -> np.ndarray |
             parts = data.derived(key, _frequency_parts, reader, data, name, term, average)
             if parts is not None:
                 scores[offset:offset + data.size] += weight * parts
-    for about in abouts:
-        scores += ABOUT_SCORE * bitsets.to_array(about, view.size)
+    for about, clause in zip(matched.abouts, parsed.clauses, strict=True):
+        if about:
+            scores += _factor(clause) * ABOUT_SCORE * bitsets.to_array(about, view.size)
+    for first in matched.first_broader:
+        if first:
+            scores += FIRST_BROADER * bitsets.to_array(first, view.size)
+    urgent = need_ranking.add_scores(scores, view, matched.needs, lambda c: _concept_parts(view, c))
+    if urgent:
+        scores += AROUND_THE_CLOCK * bitsets.to_array(urgent & view.around_the_clock(), view.size)
+    if borough is not None:
+        scores += LOCAL * bitsets.to_array(view.term("located", borough.ons_code), view.size)
     return scores
+
+
+def _factor(clause: query.Clause) -> float:
+    factor = {query.FILLER: FILLER_FACTOR, query.OPTIONAL: OPTIONAL_FACTOR}.get(clause.role, 1.0)
+    return factor * (0.7 if clause.corrected else 1.0)
+
+
+def _concept_parts(view, concept: str) -> np.ndarray:
+    """Return every document's BM25 term-frequency part for a concept (0 where it is absent)."""
+    parts = np.zeros(view.size)
+    for reader, offset, data in view.leaves:
+        found = data.derived(("bm25", "concepts", concept, None), _frequency_parts, reader, data,
+                             "concepts", concept, None)
+        if found is not None:
+            parts[offset:offset + data.size] = found
+    return parts
 
 
 def _frequency_parts(reader, data, name: str, term: str, average: float | None) -> np.ndarray | None:
@@ -61,19 +110,25 @@ def _frequency_parts(reader, data, name: str, term: str, average: float | None) 
 def _scoring_terms(parsed: query.ParsedText):
     for clause in parsed.clauses:
         if clause.concept:
-            yield "concepts", clause.concept, documents.CONCEPT_BOOST
-        factor = 0.7 if clause.corrected else 1.0
+            yield "concepts", clause.concept, documents.CONCEPT_BOOST * _factor(clause)
+        factor = _factor(clause)
         for s in clause.stems:
             for name, boost in documents.TEXT_FIELDS.items():
                 yield name, s, boost * factor
+        for s in clause.rank_stems:
+            for name, boost in documents.TEXT_FIELDS.items():
+                yield name, s, boost * factor * RANK_STEM_FACTOR
 
 
-def order(view, criteria, parsed, matched: int, abouts) -> tuple[list[int], dict, dict, str]:
+def order(view, criteria, parsed, matched: int, text_match) -> tuple[list[int], dict, dict, str]:
     """Return the page's document numbers in order, their scores and approximate distances."""
     docnums = np.flatnonzero(bitsets.to_array(matched, view.size))
     sort = criteria.sort
-    if sort == "relevance" and not parsed.clauses:
-        sort = "distance" if criteria.place is not None else "name"
+    local_first = False
+    if sort == "relevance" and not parsed.clauses and not parsed.needs:
+        # Nothing to rank by but where: nearest first, or the borough's own services first.
+        local_first = criteria.place is None and criteria.borough is not None
+        sort = "distance" if criteria.place is not None else "relevance" if local_first else "name"
     ranks = view.rank_array[docnums]  # name order (and ties) as small ints
     if criteria.per_page is None:
         start, limit = 0, len(docnums)
@@ -83,8 +138,18 @@ def order(view, criteria, parsed, matched: int, abouts) -> tuple[list[int], dict
     metres = None
     if criteria.place is not None:
         metres = view.metres_from(criteria.place.latitude, criteria.place.longitude)
-    scores = scores_of(view, parsed, abouts)
-    if sort == "relevance":
+    scores = scores_of(view, parsed, text_match, criteria.borough)
+    if sort == "relevance" and metres is not None:
+        # Nearer first among equally good answers; a service with no place (a helpline) counts as
+        # DISTANCE_MILES away. What is open around the clock for an emergency stays first.
+        miles = np.where(np.isfinite(metres), metres / METRES_PER_MILE, DISTANCE_MILES)
+        base = np.where(scores >= AROUND_THE_CLOCK, AROUND_THE_CLOCK, 0.0)
+        blended = base + (scores - base) / (1 + miles / DISTANCE_MILES)
+        keys = (ranks, -blended[docnums])
+        scores = blended
+    elif local_first:
+        keys = (ranks, ~bitsets.to_array(view.term("located", criteria.borough.ons_code), view.size)[docnums])
+    elif sort == "relevance":
         keys = (ranks, -scores[docnums])
     elif sort == "distance":
         keys = (ranks, metres[docnums])

@@ -8,7 +8,7 @@ that says "crystal meth" and a query that says "tina" meet at the concept `cryst
 
 import re
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -16,7 +16,16 @@ from markupsafe import Markup, escape
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem as _porter
 
-VOCABULARY_FILE = Path(__file__).resolve().parent.parent / "data" / "vocabulary.txt"
+DATA = Path(__file__).resolve().parent.parent / "data"
+VOCABULARY_FILE = DATA / "vocabulary.txt"
+NAMES_FILE = DATA / "names.txt"
+# A capitalised word after one of the vocabulary's name-like words makes a name ("Tina Jones"),
+# unless it says what the thing is ("Tina Support Group" is about tina).
+_NOT_A_SURNAME = frozenset({
+    "support", "group", "groups", "clinic", "service", "services", "project", "team", "help", "helpline",
+    "line", "talk", "talks", "care", "club", "network", "hub", "drop", "session", "sessions", "meeting",
+    "anonymous", "recovery", "use", "users",
+})
 
 _TOKEN = re.compile(r"[^\W_]+|&")
 STOP = frozenset(STOP_WORDS)
@@ -31,6 +40,11 @@ def stem(word: str) -> str:
 def tokens(text: str) -> list[str]:
     """Return the lower-case words of `text`, with "&" read as "and"."""
     return ["and" if m == "&" else m.lower() for m in _TOKEN.findall(text or "")]
+
+
+def cased_tokens(text: str) -> list[str]:
+    """Return the words of `text` as written (the same words as `tokens`, case kept)."""
+    return ["and" if m == "&" else m for m in _TOKEN.findall(text or "")]
 
 
 def token_spans(text: str) -> list[tuple[str, int, int]]:
@@ -59,18 +73,26 @@ class Vocabulary:
     starts: dict[str, tuple[int, ...]]  # first stem of phrases -> their lengths, longest first
     words: dict[str, str]  # stem -> a word as written, for every word used in a phrase (spelling)
     labels: dict[str, str]  # concept id -> first phrase, as written
+    # concept id -> service type or audience codes that answer it even when a listing does not
+    # name it ("smack": drug and alcohol treatment services, which rarely list street names)
+    broader: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    names: "Names | None" = None
 
-    def concepts_in(self, words: list[str]) -> list[tuple[str, int, int]]:
-        """Return (concept, first, last+1) spans found in a word sequence, longest phrase first."""
-        return self.concepts_in_stems([stem(w) for w in words])
+    def concepts_in(self, words: list[str], cased: list[str] | None = None) -> list[tuple[str, int, int]]:
+        """Return (concept, first, last+1) spans found in a word sequence, longest phrase first.
+        Words that are part of a name ("Crystal Palace", "Tina's") are not read as concepts."""
+        stems = [stem(w) for w in words]
+        skip = self.names.positions(words, stems, cased) if self.names else frozenset()
+        return self.concepts_in_stems(stems, skip)
 
-    def concepts_in_stems(self, stems: list[str]) -> list[tuple[str, int, int]]:
-        """Return (concept, first, last+1) spans found in a sequence of stems."""
+    def concepts_in_stems(self, stems: list[str], skip=frozenset()) -> list[tuple[str, int, int]]:
+        """Return (concept, first, last+1) spans found in a sequence of stems, none starting at a
+        position in `skip` (words of a name)."""
         found, i, count = [], 0, len(stems)
         starts, phrases = self.starts, self.phrases
         while i < count:
             lengths = starts.get(stems[i])
-            if lengths is None:  # most words start no phrase
+            if lengths is None or i in skip:  # most words start no phrase
                 i += 1
                 continue
             for length in lengths:  # only the lengths of phrases that start with this word
@@ -84,15 +106,65 @@ class Vocabulary:
         return found
 
 
-def parse_vocabulary(text: str) -> Vocabulary:
-    """Read the vocabulary format: `concept: phrase, phrase, ...` per line, # comments."""
-    phrases, labels, words = {}, {}, {}
+@dataclass(frozen=True)
+class Names:
+    """Names that hold a vocabulary word, and the vocabulary words that are also people's names."""
+
+    phrases: frozenset[tuple[str, ...]]  # stemmed
+    starts: dict[str, tuple[int, ...]]  # first stem of names -> their lengths, longest first
+    name_words: frozenset[str]  # stems
+
+    def positions(self, words: list[str], stems: list[str], cased: list[str] | None) -> frozenset[int]:
+        """Return the positions of words that are part of a name."""
+        found: set[int] = set()
+        count = len(stems)
+        starts = self.starts
+        for i in range(count):
+            for length in starts.get(stems[i], ()):
+                if i + length <= count and tuple(stems[i:i + length]) in self.phrases:
+                    found.update(range(i, i + length))
+                    break
+            if stems[i] not in self.name_words or i + 1 >= count:
+                continue
+            possessive = words[i + 1] == "s"  # "Tina's Kitchen", "charlie's": somebody's
+            capitalised = (cased is not None and cased[i][:1].isupper() and cased[i + 1][:1].isupper()
+                           and words[i + 1] not in _NOT_A_SURNAME)
+            if possessive or capitalised:
+                found.add(i)
+        return frozenset(found)
+
+
+def parse_names(text: str, extra: list[str] = ()) -> Names:
+    """Read the names format (see `data/names.txt`); `extra` adds more whole names (places)."""
+    phrases, name_words = set(), set()
+    for line in list(text.splitlines()) + [f"names: {name}" for name in extra]:
+        line = line.split("#", 1)[0].strip()
+        kind, _, members = line.partition(":")
+        for member in members.split(","):
+            member_stems = tuple(stem(w) for w in tokens(member) if w != "s")
+            if kind.strip() == "names" and len(member_stems) > 1:
+                phrases.add(member_stems)
+            elif kind.strip() == "also names" and member_stems:
+                name_words.update(member_stems)
+    lengths: dict[str, set[int]] = {}
+    for phrase in phrases:
+        lengths.setdefault(phrase[0], set()).add(len(phrase))
+    starts = {first: tuple(sorted(n, reverse=True)) for first, n in lengths.items()}
+    return Names(frozenset(phrases), starts, frozenset(name_words))
+
+
+def parse_vocabulary(text: str, names: Names | None = None) -> Vocabulary:
+    """Read the vocabulary format: `concept (codes): phrase, phrase, ...` per line, # comments."""
+    phrases, labels, words, broader = {}, {}, {}, {}
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
         if not line or ":" not in line:
             continue
         concept, members = line.split(":", 1)
+        concept, _, codes = concept.partition("(")
         concept = concept.strip().lower()
+        if codes:
+            broader[concept] = tuple(c.strip() for c in codes.rstrip(") ").split(",") if c.strip())
         for member in members.split(","):
             member_words = tokens(member)
             if not member_words:
@@ -106,18 +178,27 @@ def parse_vocabulary(text: str) -> Vocabulary:
     for phrase in phrases:
         lengths.setdefault(phrase[0], set()).add(len(phrase))
     starts = {first: tuple(sorted(n, reverse=True)) for first, n in lengths.items()}
-    return Vocabulary(phrases, starts, words, labels)
+    return Vocabulary(phrases, starts, words, labels, broader, names)
 
 
 @cache
 def vocabulary() -> Vocabulary:
     """Return the domain vocabulary from `data/vocabulary.txt` (read once per process)."""
-    return parse_vocabulary(VOCABULARY_FILE.read_text(encoding="utf-8"))
+    return parse_vocabulary(VOCABULARY_FILE.read_text(encoding="utf-8"), _names())
+
+
+def _names() -> Names:
+    from .. import geo
+    from . import places  # place names people type, which are names too
+
+    boroughs = [row["name"] for row in geo.boroughs()]
+    return parse_names(NAMES_FILE.read_text(encoding="utf-8"), boroughs + list(places.area_names()))
 
 
 def concept_tokens(text: str, repeat: int = 1) -> list[str]:
     """Return the concept ids mentioned in `text`, each repeated `repeat` times (a field weight)."""
-    return [c for c, _, _ in vocabulary().concepts_in(tokens(text)) for _ in range(repeat)]
+    found = vocabulary().concepts_in(tokens(text), cased_tokens(text))
+    return [c for c, _, _ in found for _ in range(repeat)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +227,8 @@ def _analyse(text: str) -> _Analysed:
     stemmed = [stem(w) for w, _, _ in spans]
     words = [i for i, (w, _, _) in enumerate(spans) if is_indexable(w)]
     concepts = tuple((concept, spans[first][1], spans[last - 1][2])
-                     for concept, first, last in vocabulary().concepts_in_stems(stemmed))
+                     for concept, first, last in vocabulary().concepts_in(
+                         [w for w, _, _ in spans], [text[s:e] for _, s, e in spans]))
     return _Analysed(text, tuple(stemmed[i] for i in words),
                      array("I", [n for i in words for n in spans[i][1:]]), concepts)
 

@@ -154,9 +154,11 @@ def test_zero_results_offer_relaxations_that_work(client, services):
 
 def test_a_misspelling_gets_a_suggestion_link(client, services):
     doc = page(client.get("/search?q=chemsx"))
+    assert "Showing results for chemsex" in text(doc.select_one(".suggestion"))
     link = doc.select_one(".suggestion a")
-    assert text(link) == "chemsex"
-    assert parse_qs(urlsplit(link["href"]).query)["q"] == ["chemsex"]
+    assert text(link) == "Search instead for chemsx"
+    query = parse_qs(urlsplit(link["href"]).query)
+    assert query["q"] == ["chemsx"] and query["exact"] == ["1"]
 
 
 def test_a_bad_postcode_is_explained_beside_the_field(client, services):

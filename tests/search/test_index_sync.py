@@ -33,12 +33,12 @@ def edit(service, **fields):
 
 
 def test_a_committed_edit_is_searchable_immediately(app, make):
-    service = make.service(name="Clinic", description="Walk in.")
-    assert names("clinic") == ["Clinic"]  # the index is open in this process from here on
+    service = make.service(name="Kestrel", description="Walk in.")
+    assert names("kestrel") == ["Kestrel"]  # the index is open in this process from here on
     edit(service, description="Walk in. Now with zebrafinch.")
-    assert names("zebrafinch") == ["Clinic"]
+    assert names("zebrafinch") == ["Kestrel"]
     edit(service, name="Renamed place")
-    assert names("clinic") == [] and names("renamed") == ["Renamed place"]
+    assert names("kestrel") == [] and names("renamed") == ["Renamed place"]
 
 
 def test_a_new_service_is_searchable_before_the_index_was_ever_opened(app, make):

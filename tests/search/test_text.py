@@ -4,6 +4,7 @@ import pytest
 from markupsafe import Markup
 
 from directory import search
+from directory.models import Catchment
 from directory.search import text
 
 # (a formal word, what people also say): each must find listings written with the other.
@@ -73,17 +74,32 @@ def test_words_match_category_names_too(app, make, find):
     assert find("sexual health") == ["Clinic A"]
 
 
-def test_borough_names_in_the_text_find_services_there(app, make, find):
+def test_borough_names_in_the_text_find_services_there_first(app, make, find):
+    # The borough becomes the filter (usable by its residents): open-access services elsewhere
+    # qualify, after the borough's own.
     make.service(name="Kennington clinic", postcode="SE11 5HL")
     make.service(name="Camden clinic", postcode="NW1 2BU")
-    assert find("lambeth") == ["Kennington clinic"]
+    make.service(name="Barnet residents only", postcode="EN5 5TP", catchment=Catchment.BOROUGHS,
+                 catchment_boroughs=("barnet",))
+    assert find("lambeth") == ["Kennington clinic", "Camden clinic"]
 
 
 def test_when_no_listing_has_every_word_some_words_still_find(app, make):
     make.service(name="Chemsex support", description="Support for gay men.")
-    result = search.search(search.SearchRequest(text="chemsex zanzibar"))
+    make.service(name="Housing advice", description="Tenancy rights.")
+    make.service(name="Walk-in clinic", description="Vaccinations.")
+    result = search.search(search.SearchRequest(text="chemsex tenancy"))
+    # What the directory knows about (chemsex) anchors a partial match; a stray word alone does not.
     assert result.partial
     assert [h.listing.name for h in result.hits] == ["Chemsex support"]
+    assert search.search(search.SearchRequest(text="vaccinations tenancy")).total == 0
+
+
+def test_a_word_no_listing_holds_finds_nothing_rather_than_the_rest(app, make):
+    # "dentist in Camden" must not answer with everything else in Camden.
+    make.service(name="Chemsex support", description="Support for gay men.")
+    result = search.search(search.SearchRequest(text="chemsex zanzibar"))
+    assert result.total == 0
 
 
 def test_snippets_highlight_matches_and_escape_listing_text(app, make):
@@ -130,7 +146,8 @@ def test_any_input_is_safe(app, make, text):
 
 
 def test_operators_are_words_not_syntax(app, make, find):
-    make.service(name="Clinic", description="Open to anyone")
-    make.service(name="Other", description="Appointments")
-    assert find("NOT Clinic") == ["Clinic"]
-    assert find("clinic AND appointments") == ["Clinic", "Other"]  # no listing has both: either will do
+    make.service(name="Kestrel", description="Open to anyone")
+    make.service(name="Other", description="Vaccinations")
+    assert find("NOT Kestrel") == ["Kestrel"]
+    assert find("kestrel AND vaccinations") == []  # both words, and no listing has both
+    assert find("kestrel OR vaccinations") == []  # "OR" is a word too, not an operator

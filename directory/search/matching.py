@@ -1,0 +1,179 @@
+"""Which documents the words match, given the other filters, and what ranks them.
+
+- A need ("the condom split") matches what answers it: its `finds` and `also` (service types,
+  concepts, words). Any other words only rank.
+- Otherwise every required clause must match. When no listing within the filters answers them
+  all, a listing that answers most of what was asked (weighted by how rare each clause is, at
+  least half) and something the directory itself knows (a vocabulary concept: a drug, a kind of
+  help) is shown, and the page says these match only some of the words. A word no listing holds
+  weighs as much as the rarest: "dentist in Camden" finds nothing rather than everything in
+  Camden, and "bin collection day" finds nothing rather than whatever mentions a collection.
+- Filler words ("help", "service") never narrow: they only rank.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import bitsets, documents, query, text
+
+# How much of what was asked (by weight) a listing must answer when none answers all of it.
+PARTIAL_SHARE = 0.5
+
+
+@dataclass
+class Part:
+    """One part of a way a need is answered: the documents with its concept (ranked by how much
+    they say it), and those answering it otherwise (a service type, words)."""
+
+    concept: str | None
+    concept_bits: int
+    other_bits: int
+
+    @property
+    def bits(self) -> int:
+        return self.concept_bits | self.other_bits
+
+
+@dataclass
+class Finding:
+    parts: list[Part]
+
+    @property
+    def bits(self) -> int:
+        bits = -1
+        for part in self.parts:
+            bits &= part.bits
+        return max(bits, 0)
+
+
+@dataclass
+class NeedSets:
+    """One need's documents: the ways it `finds` the need (best first), and those it `also` names."""
+
+    need: object
+    finds: list[Finding]
+    also: list[Finding]
+
+    @property
+    def best(self) -> int:
+        bits = 0
+        for finding in self.finds:
+            bits |= finding.bits
+        return bits
+
+    @property
+    def any(self) -> int:
+        bits = self.best
+        for finding in self.also:
+            bits |= finding.bits
+        return bits
+
+
+@dataclass
+class TextMatch:
+    bits: int | None  # the documents the words match, None when they do not narrow
+    partial: bool
+    clause_bits: list[int]  # per clause of parsed.clauses, everything it matches
+    abouts: list[int]  # per clause, what it matches through categories, pathways and boroughs
+    needs: list[NeedSets] = field(default_factory=list)
+    first_broader: list[int] = field(default_factory=list)  # per concept clause: its first broader kind
+
+
+def clause_sets(view, parsed: query.ParsedText, catalogue) -> tuple[list[int], list[int]]:
+    """Return, per clause, the documents it matches and those it matches through categories."""
+    sets, abouts = [], []
+    for clause in parsed.clauses:
+        bits = view.term("concepts", clause.concept) if clause.concept else 0
+        for s in clause.stems:
+            for name in documents.TEXT_FIELDS:
+                bits |= view.term(name, s)
+        about = catalogue.expansion_bits(view, clause)
+        sets.append(bits | about)
+        abouts.append(about)
+    return sets, abouts
+
+
+def need_sets(view, need, catalogue) -> NeedSets:
+    return NeedSets(need, [_finding(view, f, catalogue) for f in need.finds],
+                    [_finding(view, f, catalogue) for f in need.also])
+
+
+def _finding(view, finding, catalogue) -> Finding:
+    return Finding([_part(view, raw, stems, catalogue) for raw, stems in finding.parts])
+
+
+def _part(view, raw: str, stems, catalogue) -> Part:
+    concept = raw if raw in text.vocabulary().labels else None
+    concept_bits = view.term("concepts", raw) if concept else 0
+    other = 0
+    dimension = catalogue.dimension_of(raw)
+    if dimension:
+        other = view.term(dimension, raw)
+    elif concept is None and stems:
+        other = view.live
+        for s in stems:
+            found = 0
+            for name in documents.TEXT_FIELDS:
+                found |= view.term(name, s)
+            other &= found
+    return Part(concept, concept_bits, other)
+
+
+def match(view, parsed: query.ParsedText, catalogue, others: int) -> TextMatch:
+    """Return what the words match among `others` (the documents every other filter allows)."""
+    result = _match(view, parsed, catalogue, others)
+    broader = text.vocabulary().broader
+    for clause in parsed.clauses:
+        codes = broader.get(clause.concept or "", ())
+        dimension = catalogue.dimension_of(codes[0]) if codes else None
+        if dimension:
+            result.first_broader.append(view.term(dimension, codes[0]))
+    return result
+
+
+def _match(view, parsed: query.ParsedText, catalogue, others: int) -> TextMatch:
+    sets, abouts = clause_sets(view, parsed, catalogue)
+    wanted = [need_sets(view, n, catalogue) for n in parsed.needs]
+    narrowing = [s for s in wanted if not s.need.boost]
+    if narrowing:
+        bits = 0
+        for s in narrowing:
+            bits |= s.any
+        return TextMatch(bits, False, sets, abouts, wanted)
+    required = [b for b, c in zip(sets, parsed.clauses, strict=True) if c.role == query.REQUIRED]
+    if not required:
+        return TextMatch(None, False, sets, abouts, wanted)
+    every = view.live
+    for bits in required:
+        every &= bits
+    anchors = [b for b, c in zip(sets, parsed.clauses, strict=True) if c.role == query.REQUIRED and c.concept]
+    if every & others or len(required) == 1 or not anchors:
+        return TextMatch(every, False, sets, abouts, wanted)
+    most = _most_of(view, required, others)
+    anchored = 0
+    for bits in anchors:
+        anchored |= bits
+    return TextMatch(most & anchored, True, sets, abouts, wanted)
+
+
+def _most_of(view, required: list[int], others: int) -> int:
+    """Return the documents among `others` that answer at least PARTIAL_SHARE of the clauses'
+    weight, each clause weighing its inverse document frequency."""
+    n = max(1, view.live.bit_count())
+    weights = [math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in
+               ((bits & view.live).bit_count() for bits in required)]
+    total = sum(weights)
+    candidates = 0
+    for bits in required:
+        candidates |= bits
+    candidates &= others
+    if not candidates:
+        return 0
+    share = np.zeros(view.size)
+    for bits, weight in zip(required, weights, strict=True):
+        if bits & candidates:
+            share += weight * bitsets.to_array(bits & candidates, view.size)
+    chosen = np.flatnonzero(share >= PARTIAL_SHARE * total - 1e-9)
+    return bitsets.from_ids(chosen.tolist(), view.size)

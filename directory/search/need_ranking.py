@@ -1,0 +1,60 @@
+"""What answering a need adds to a listing's score (see `needs.py` and `ranking.py`).
+
+A need lists the ways it is answered, best first. A listing scores for the best way it answers
+(not for every way: a drug service that mentions families in passing is not a family service),
+and, through a concept, by how much it says so: a night shelter named as one outranks a recovery
+service that mentions housing once. What the need `also` names adds less, and a need that says
+who someone is ("gay", "young") only nudges.
+"""
+
+import numpy as np
+
+from . import bitsets
+
+# What the first way of answering a need adds; each later way adds a little less.
+FINDS = 3.0
+ALSO = 1.0
+BOOST = 2.0  # who a service is for ("gay", "young"): one nudge, however many ways it says so
+STEP = 0.15  # how much less each later way of answering counts
+K1 = 1.2  # as BM25's: how quickly saying a concept again stops adding
+
+
+def add_scores(scores: np.ndarray, view, need_sets, strength) -> int:
+    """Add each need's score to `scores`; return the documents that answer an urgent need the way
+    it is best answered (its first `finds`).
+    `strength(concept)` gives each document's term-frequency part for a concept (0 where absent)."""
+    urgent = 0
+    for sets in need_sets:
+        if sets.need.boost:
+            scores += BOOST * bitsets.to_array(sets.best, view.size)
+            continue
+        # What answers it best counts, not every way it answers: a domestic abuse helpline is
+        # not a better answer to abuse than a local domestic abuse service for also being a helpline.
+        scores += np.maximum(_best_way(view, sets.finds, FINDS, strength),
+                             _best_way(view, sets.also, ALSO, strength))
+        if sets.need.urgent and sets.finds:  # open around the clock and the best answer
+            urgent |= sets.finds[0].bits
+    return urgent
+
+
+def _best_way(view, findings, weight: float, strength) -> np.ndarray:
+    best = np.zeros(view.size)
+    for position, finding in enumerate(findings):
+        if not finding.bits:
+            continue
+        factor = weight * max(0.5, 1 - STEP * position)
+        best = np.maximum(best, factor * _how_well(view, finding, strength))
+    return best
+
+
+def _how_well(view, finding, strength) -> np.ndarray:
+    """Return, per document, how well it answers one way (0 to 1.25): every part must hold."""
+    result = None
+    for part in finding.parts:
+        values = bitsets.to_array(part.other_bits, view.size).astype(float)
+        if part.concept_bits:
+            said = np.minimum(strength(part.concept) / (K1 + 1), 1)  # towards 1 the more it says it
+            # By its words alone, half to all of the way; with its kind of service too, a little over.
+            values = np.where(values > 0, 1 + 0.25 * said, np.where(said > 0, 0.5 + 0.5 * said, 0))
+        result = values if result is None else np.minimum(result, values)
+    return result if result is not None else np.zeros(view.size)

@@ -1,0 +1,147 @@
+"""The needs layer (data/needs.txt): situations in people's own words read as what they need.
+
+Each need is tested with phrasings as people type them, most of them worded differently from the
+file's own patterns (other inflections, word orders, filler, typing shortcuts), and with nearby
+phrasings that must not read as that need.
+"""
+
+import json
+
+import pytest
+
+from directory.search import needs, text
+
+
+def needs_in(words: str) -> set[str]:
+    tokens = text.tokens(words)
+    stems = [text.stem(w) for w in tokens]
+    concepts = {c for c, _, _ in text.vocabulary().concepts_in(tokens, text.cased_tokens(words))}
+    return {need.key for need, _ in needs.layer().find(stems, concepts)}
+
+
+SAID = {
+    "unconscious": [
+        "my mate is unconscious", "friend collapsed at a party", "he wont wake up", "she's not waking",
+        "cant wake him up after G", "boyfriend isnt breathing properly", "hes stopped breathing",
+        "someone passed out in the toilets", "he's gone under on g and we can't wake him",
+        "she's fitting", "lips turning blue", "totally unresponsive after chems", "he collapsed",
+    ],
+    "overdose": [
+        "i think i overdosed", "took too much G", "friend has taken too much ket", "od on heroin",
+        "mixed g with alcohol", "he redosed too soon", "too much tina and my heart is racing",
+        "overdosing on pills",
+    ],
+    "suicidal": [
+        "i dont want to be alive anymore", "feeling suicidal after the weekend", "want to end my life",
+        "thinking about killing myself", "i want to die", "i keep hurting myself", "self harm",
+        "i cant go on like this", "no reason to live",
+    ],
+    "sexual-assault": [
+        "i was raped", "got raped at a chill out", "he forced me to have sex", "i didnt consent",
+        "someone spiked my drink", "woke up naked and dont remember", "sexually assaulted last night",
+        "he kept going when i said stop", "stealthed by a hookup",
+    ],
+    "hiv-exposure": [
+        "condom split last night", "the condom broke", "condom came off", "had sex without a condom",
+        "bareback with a stranger", "had unprotected sex", "i need pep", "shared needles at a party",
+        "slept with a guy who has hiv", "missed my prep doses and had sex",
+    ],
+    "pregnancy-risk": ["condom burst", "forgot my pill", "need the morning after pill"],
+    "pregnancy": ["missed my period", "i think im pregnant", "period is late", "need a pregnancy test"],
+    "sti-symptoms": [
+        "burning when i pee", "it hurts when i piss", "discharge from my penis", "sore down below after sex",
+        "itchy balls", "rash on my dick", "sores on my bum", "think i have chlamydia", "stings when i wee",
+    ],
+    "sti-testing": ["want to get tested", "sti check up", "home test kit for hiv",
+                    "think i caught something off a hookup"],
+    "partner-abuse": [
+        "my boyfriend hits me", "girlfriend hit me", "my partner controls my money",
+        "boyfriend wont let me leave the flat", "my ex keeps threatening me", "not safe at home",
+        "husband is violent", "dad gets angry and hits mum", "my partner checks my phone",
+    ],
+    "hate-crime": ["got beaten up for being gay", "homophobic attack", "attacked for being trans",
+                   "called a faggot in the street"],
+    "homeless": [
+        "kicked out by my parents", "nowhere to sleep tonight", "sleeping rough", "i'm homeless",
+        "landlord evicted me", "sofa surfing at mates", "thrown out of my flat", "need a bed tonight",
+    ],
+    "withdrawal": [
+        "want to stop using g", "shaking in the morning when i dont drink", "clucking", "cold turkey",
+        "cant stop using tina", "need a detox", "i relapsed", "how do i come off gbl", "addicted to ket",
+    ],
+    "comedown": [
+        "been up since friday", "havent slept for days", "awful comedown", "paranoid after chems",
+        "chill out every weekend", "grindr hookups with drugs",
+    ],
+    "mental-health-crisis": ["hearing voices and really scared", "i think im losing my mind",
+                             "having a breakdown", "in crisis"],
+    "mental-distress": ["feeling really depressed", "so anxious", "lonely and isolated", "i cant cope",
+                        "need someone to talk to", "panic attacks"],
+    "worried-about-someone": [
+        "worried my son is taking drugs", "my mum is on crack", "my dad drinks too much",
+        "concerned about my brother", "parent of a drug user",
+    ],
+    "drug-reaction": ["took a pill at a festival and feel really weird", "had a bad trip",
+                      "took something and feel sick"],
+    "hiv-prevention": ["dont want to catch hiv", "is there a pill to stop hiv", "how to prevent hiv"],
+    "steroids": ["jabbing steroids at the gym", "injecting at the gym", "roids", "tren",
+                 "bodybuilding injections"],
+    "hiv-diagnosis": ["just diagnosed with hiv", "tested positive last week", "newly diagnosed",
+                      "living with hiv"],
+    "sexual-health-general": ["worried about my sexual health", "sti symptoms", "scared after sex"],
+    "naloxone-kit": ["naloxone", "where can i get narcan", "kit to reverse an overdose"],
+}
+
+NOT_SAID = {
+    "unconscious": ["wake up call", "breathing exercises for anxiety"],
+    "overdose": ["my dad drinks too much", "too much work", "drinking too much at weekends"],
+    "suicidal": ["killing time", "alive and kicking"],
+    "hiv-exposure": ["hiv testing", "condoms", "prep clinic"],
+    "partner-abuse": ["kicked out by my parents", "partner support group", "my boyfriend uses tina"],
+    "homeless": ["housing benefit form"],
+    "sti-testing": ["eye test", "mot test", "tested positive"],
+    "comedown": ["friday night social", "weekend walkers"],
+}
+
+
+@pytest.mark.parametrize(("need", "words"), [(n, w) for n, ways in SAID.items() for w in ways])
+def test_a_situation_in_everyday_words_reads_as_its_need(need, words):
+    assert need in needs_in(words)
+
+
+@pytest.mark.parametrize(("need", "words"), [(n, w) for n, ways in NOT_SAID.items() for w in ways])
+def test_nearby_words_do_not_read_as_that_need(need, words):
+    assert need not in needs_in(words)
+
+
+def test_every_need_is_tested_and_every_need_can_be_met():
+    layer = needs.layer()
+    untested = {n.key for n in layer.needs if not n.boost} - set(SAID)
+    assert not untested
+    for need in layer.needs:
+        assert need.finds, f"{need.key} names nothing that answers it"
+        assert need.signs, f"{need.key} has no ways of saying it"
+
+
+def test_the_words_a_need_names_are_codes_or_concepts_the_directory_knows():
+    taxonomies = json.loads((text.DATA / "taxonomies.json").read_text())["taxonomies"]
+    codes = {t["code"] for tax in taxonomies for t in tax["terms"]}
+    concepts = set(text.vocabulary().labels)
+    for need in needs.layer().needs:
+        for finding in need.finds + need.also:
+            for raw, _ in finding.parts:
+                if "-" in raw:  # written as a code: it must be one
+                    assert raw in codes or raw in concepts, f"{need.key}: unknown code {raw}"
+
+
+def test_urgent_needs_have_a_callout():
+    for need in needs.layer().needs:
+        if need.urgent:
+            assert need.callout, need.key
+
+
+def test_the_needs_file_reports_its_mistakes():
+    with pytest.raises(ValueError, match="line 1"):
+        needs.parse("label: before any need")
+    with pytest.raises(ValueError, match="unknown field"):
+        needs.parse("need: x\nwhenever: y")

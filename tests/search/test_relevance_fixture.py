@@ -1,0 +1,124 @@
+"""The relevance benchmark's fixture and queries are well-formed (benchmarks/relevance/).
+
+Only their shape: whether the search ranks them well is what `benchmarks/relevance_bench.py` measures.
+"""
+
+import csv
+import dataclasses
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from directory import geo
+from directory.models import Catchment
+from directory.search import SearchRequest
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "benchmarks" / "relevance"
+DATA = ROOT / "directory" / "data"
+KINDS = {"slang", "situations", "frontline", "typos", "filters", "nothing"}
+VOCABULARIES = {"types": "service-type", "audiences": "audience", "routes": "referral-route",
+                "delivery": "delivery"}
+FILTER_VOCABULARIES = {"service_types": "service-type", "audiences": "audience",
+                       "referral_routes": "referral-route", "delivery": "delivery"}
+
+
+def _load(name):
+    with open(BENCH / name, encoding="utf-8") as f:
+        return json.load(f)
+
+
+SERVICES = _load("fixture.json")["services"]
+QUERIES = _load("queries.json")["queries"]
+
+
+@pytest.fixture(scope="module")
+def codes():
+    taxonomies = json.loads((DATA / "taxonomies.json").read_text(encoding="utf-8"))["taxonomies"]
+    return {t["code"]: {term["code"] for term in t["terms"]} for t in taxonomies}
+
+
+@pytest.fixture(scope="module")
+def borough_slugs():
+    with open(DATA / "geo" / "london-boroughs.csv", encoding="utf-8") as f:
+        return {row["ons_code"]: row["slug"] for row in csv.DictReader(f)}
+
+
+def test_service_names_are_unique_and_fictional_text_has_no_phone_numbers():
+    names = Counter(s["name"] for s in SERVICES)
+    assert [n for n, c in names.items() if c > 1] == []
+    assert 150 <= len(SERVICES) <= 180
+    # Data honesty: a fictional listing must not carry anything a reader could dial.
+    phone_like = re.compile(r"\d[\d ]{6,}\d")
+    for s in SERVICES:
+        assert not phone_like.search(s["description"] + " " + s["eligibility"]), s["name"]
+
+
+def test_every_code_is_a_known_term(codes, borough_slugs):
+    for s in SERVICES:
+        for field, vocabulary in VOCABULARIES.items():
+            unknown = set(s[field]) - codes[vocabulary]
+            assert not unknown, f"{s['name']}: unknown {vocabulary} {unknown}"
+        assert s["audiences"] and s["routes"] and s["delivery"], s["name"]
+        assert s["catchment"] in Catchment.ALL, s["name"]
+        assert set(s["catchment_boroughs"]) <= set(borough_slugs.values()), s["name"]
+        # Only a borough-restricted service names boroughs, and it must name at least one.
+        assert bool(s["catchment_boroughs"]) == (s["catchment"] == Catchment.BOROUGHS), s["name"]
+
+
+def test_every_postcode_sector_is_in_the_bundled_data_and_in_its_borough(borough_slugs):
+    for s in SERVICES:
+        if not s["postcode"]:
+            assert s["borough"] is None, s["name"]
+            continue
+        place = geo.lookup(s["postcode"])
+        assert place.precision == "sector", f"{s['name']}: {s['postcode']} not in london-sectors.csv"
+        assert borough_slugs[place.borough_code] == s["borough"], s["name"]
+
+
+def test_hours_are_well_formed_and_have_somewhere_to_live():
+    clock = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+    for s in SERVICES:
+        for weekday, opens, closes in s["hours"]:
+            assert 0 <= weekday <= 6 and clock.match(opens) and clock.match(closes), s["name"]
+        if s["hours"]:
+            # Hours hang off a location: a physical service without a postcode would lose them.
+            assert s["postcode"] or s["location_type"] == "virtual", s["name"]
+
+
+def test_each_kind_has_enough_queries_with_unique_ids():
+    kinds = Counter(q["kind"] for q in QUERIES)
+    assert set(kinds) == KINDS
+    assert all(count >= 25 for count in kinds.values()), kinds
+    assert len(QUERIES) >= 170
+    ids = Counter(q["id"] for q in QUERIES)
+    assert [i for i, c in ids.items() if c > 1] == []
+
+
+def test_every_graded_name_exists_and_grades_are_on_the_scale():
+    names = {s["name"] for s in SERVICES}
+    for q in QUERIES:
+        assert set(q["grades"]) <= names, (q["id"], set(q["grades"]) - names)
+        assert set(q["grades"].values()) <= {2, 1, -1}, q["id"]
+        if q["kind"] == "nothing":
+            assert q["grades"] == {}, q["id"]
+        else:
+            assert any(g > 0 for g in q["grades"].values()), f"{q['id']} has nothing to find"
+
+
+def test_query_filters_are_search_request_fields_with_known_values(codes, borough_slugs):
+    fields = {f.name for f in dataclasses.fields(SearchRequest)} - {"text", "page", "per_page"}
+    for q in QUERIES:
+        filters = q.get("filters", {})
+        assert set(filters) <= fields, q["id"]
+        for key, vocabulary in FILTER_VOCABULARIES.items():
+            assert set(filters.get(key, [])) <= codes[vocabulary], q["id"]
+        if "borough" in filters:
+            assert filters["borough"] in borough_slugs.values(), q["id"]
+        if "postcode" in filters:
+            geo.lookup(filters["postcode"])
+        SearchRequest(text=q["text"], **filters)  # raises on anything the request cannot hold
+        assert q["text"].strip(), q["id"]

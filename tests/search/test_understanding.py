@@ -1,0 +1,161 @@
+"""Searches in people's own words: needs, emergencies first, filler words, English-aware spelling,
+names that hold slang, and words the directory has never heard of."""
+
+from urllib.parse import urlencode
+
+import pytest
+from bs4 import BeautifulSoup
+
+from directory import search
+from directory.models import Catchment
+
+ROUND_THE_CLOCK = [(day, "00:00", "23:59") for day in range(7)]
+WEEKDAYS = [(day, "09:00", "17:00") for day in range(5)]
+
+
+def found(text, **criteria):
+    result = search.search(search.SearchRequest(text=text, per_page=None, **criteria))
+    return [hit.listing.name for hit in result.hits]
+
+
+@pytest.fixture
+def directory(app, make):
+    make.service(name="Riverside Hospital A&E", types=("emergency-care",), hours=ROUND_THE_CLOCK,
+                 description="Emergency department open 24 hours. Can start PEP out of hours.",
+                 postcode="SE1 7EH")
+    make.service(name="Daytime urgent treatment centre", types=("emergency-care",), hours=WEEKDAYS,
+                 description="Minor injuries and illness.", postcode="SE1 7EH")
+    make.service(name="Friday Night Chill Group", types=("peer-support",), hours=[(4, "19:00", "22:00")],
+                 description="A social evening on Friday night for men who had a heavy weekend.",
+                 postcode="SW9 8BS")
+    make.service(name="Southside Sexual Health Clinic", types=("sexual-health",), hours=WEEKDAYS,
+                 description="Walk-in sexual health clinic: STI tests, PrEP and PEP after a possible exposure.",
+                 postcode="SW9 8BS")
+    make.service(name="Lambeth Drug and Alcohol Service", types=("drug-alcohol-treatment",),
+                 description="Treatment and recovery for adults who use drugs or alcohol.",
+                 catchment=Catchment.BOROUGHS, catchment_boroughs=("lambeth",), postcode="SW9 8BS")
+    make.service(name="Tina's Kitchen", types=("peer-support",), postcode="SW9 8BS",
+                 description="Tina's community food bank: hot meals every Tuesday.")
+    make.service(name="Crystal Palace Counselling", types=("counselling",), postcode="SE19 2AA",
+                 description="Talking therapy at Crystal Palace Parade.")
+    make.service(name="Chemsex Support Clinic", types=("chemsex-support",), postcode="W1D 6AQ",
+                 description="Support for gay and bisexual men who use crystal meth, G or mephedrone.")
+    make.service(name="Night Shelter", description="Beds for people sleeping rough.", types=("helpline",))
+
+
+@pytest.mark.usefixtures("directory")
+def test_someone_who_has_collapsed_gets_emergency_care_first_and_the_callout():
+    result = search.search(search.SearchRequest(text="my mate took too much G and wont wake up"))
+    names = [hit.listing.name for hit in result.hits]
+    assert names[0] == "Riverside Hospital A&E"
+    assert "Friday Night Chill Group" not in names
+    assert result.urgent and result.callouts == ["999"]
+
+
+@pytest.mark.usefixtures("directory")
+def test_in_an_emergency_a_service_open_around_the_clock_comes_first():
+    names = found("friend collapsed and is not breathing")
+    assert names.index("Riverside Hospital A&E") < names.index("Daytime urgent treatment centre")
+
+
+@pytest.mark.usefixtures("directory")
+def test_an_exposure_finds_pep_and_says_it_is_urgent():
+    result = search.search(search.SearchRequest(text="condom split last night"))
+    names = [hit.listing.name for hit in result.hits]
+    assert {"Riverside Hospital A&E", "Southside Sexual Health Clinic"} <= set(names[:2])
+    assert "pep" in result.callouts and "Friday Night Chill Group" not in names
+
+
+@pytest.mark.usefixtures("directory")
+def test_words_about_the_night_or_weekend_do_not_pull_in_groups_that_mention_them():
+    names = found("been up since friday cant stop")
+    assert names and names[0] != "Friday Night Chill Group"
+    assert "Chemsex Support Clinic" in names[:3]
+
+
+@pytest.mark.usefixtures("directory")
+def test_filler_words_never_make_a_search_fail():
+    alone = found("alcohol", borough="lambeth")
+    assert alone and found("alcohol help", borough="lambeth") == alone
+    assert found("I need alcohol support services near me please", borough="lambeth") == alone
+
+
+@pytest.mark.usefixtures("directory")
+def test_a_real_english_word_is_not_corrected_into_a_domain_word():
+    result = search.search(search.SearchRequest(text="wake"))
+    assert result.corrections == {} and result.suggestion is None
+
+
+@pytest.mark.usefixtures("directory")
+def test_a_misspelt_word_is_corrected_and_the_search_as_typed_is_offered():
+    result = search.search(search.SearchRequest(text="sexual helth clinic"))
+    assert result.suggestion == "sexual health clinic"
+    assert "Southside Sexual Health Clinic" in [h.listing.name for h in result.hits]
+    as_typed = search.search(search.SearchRequest(text="sexual helth clinic", correct_spelling=False))
+    assert as_typed.corrections == {}
+
+
+@pytest.mark.usefixtures("directory")
+def test_a_swap_of_two_letters_is_one_mistake():
+    result = search.search(search.SearchRequest(text="mephedorne"))
+    assert result.corrections and "Chemsex Support Clinic" in [h.listing.name for h in result.hits]
+
+
+@pytest.mark.usefixtures("directory")
+def test_a_name_that_holds_slang_is_not_the_drug():
+    assert "Tina's Kitchen" not in found("tina")
+    assert "Crystal Palace Counselling" not in found("crystal meth")
+    assert found("tina")[0] == "Chemsex Support Clinic"
+    assert found("tina's kitchen") == ["Tina's Kitchen"]  # searching for the name still finds it
+
+
+@pytest.mark.usefixtures("directory")
+def test_street_names_find_the_kinds_of_service_that_treat_them():
+    # The treatment service never says "heroin", let alone "smack".
+    assert "Lambeth Drug and Alcohol Service" in found("smack")
+
+
+@pytest.mark.usefixtures("directory")
+def test_a_word_nothing_in_the_directory_holds_finds_nothing():
+    assert found("dentist in lambeth") == []
+    assert found("car insurance") == []
+
+
+@pytest.mark.usefixtures("directory")
+def test_the_page_shows_the_callout_before_the_results_and_no_words_in_the_title(client):
+    page = client.get("/search?" + urlencode({"q": "he's not breathing after G"}))
+    assert page.status_code == 200
+    soup = BeautifulSoup(page.data, "html.parser")
+    callout = soup.select_one(".callout-urgent")
+    assert callout is not None and "999" in callout.get_text()
+    assert callout.find_next("ol", class_="cards") is not None  # above the results
+    assert "breathing" not in soup.title.get_text().lower()
+
+
+@pytest.mark.usefixtures("directory")
+def test_the_page_says_what_it_corrected_and_links_to_the_words_as_typed(client):
+    soup = BeautifulSoup(client.get("/search?q=sexual+helth+clinic").data, "html.parser")
+    suggestion = soup.select_one(".suggestion")
+    assert "Showing results for" in suggestion.get_text() and "sexual health clinic" in suggestion.get_text()
+    link = suggestion.find("a")
+    assert "exact=1" in link["href"] and "Search instead for sexual helth clinic" in link.get_text()
+    exact = BeautifulSoup(client.get(link["href"]).data, "html.parser")
+    assert exact.select_one(".suggestion") is None
+
+
+@pytest.mark.usefixtures("directory")
+def test_the_api_ranks_a_situation_as_the_site_does(client):
+    words = "condom split last night"
+    site = found(words)
+    response = client.get("/api/v1/services?" + urlencode({"search": words, "per_page": 50}))
+    assert response.status_code == 200
+    assert [item["name"] for item in response.get_json()["contents"]] == site
+
+
+@pytest.mark.parametrize("words", [
+    "💊💊 took too much", '"not breathing" AND (G OR GBL)', "condom " * 200, "-- drop table; suicide",
+    "ǝʇɐɯ ʎɯ", "\u200b\u200bpep",
+])
+@pytest.mark.usefixtures("directory")
+def test_strange_input_still_answers(client, words):
+    assert client.get("/search?" + urlencode({"q": words[:200]})).status_code == 200
