@@ -87,7 +87,8 @@ TYPO_QUERIES = ["councelling", "sexual helth", "chemsx support", "hepatits", "ne
 # Situations in people's own words (issue 15): read through the needs layer, emergencies first.
 SITUATION_QUERIES = ["my mate took too much G and wont wake up", "condom split last night",
                      "burning when i pee", "kicked out by my parents", "i dont want to be alive anymore",
-                     "been up since friday cant stop", "my boyfriend hits me", "worried my son is taking drugs"]
+                     "been up since friday cant stop", "my boyfriend hits me",
+                     "worried my son is taking drugs"]
 
 
 def percentile(values, p):

@@ -29,7 +29,7 @@ def directory(app, make):
                  description="A social evening on Friday night for men who had a heavy weekend.",
                  postcode="SW9 8BS")
     make.service(name="Southside Sexual Health Clinic", types=("sexual-health",), hours=WEEKDAYS,
-                 description="Walk-in sexual health clinic: STI tests, PrEP and PEP after a possible exposure.",
+                 description="Walk-in sexual health clinic: STI tests, PrEP, and PEP after an exposure.",
                  postcode="SW9 8BS")
     make.service(name="Lambeth Drug and Alcohol Service", types=("drug-alcohol-treatment",),
                  description="Treatment and recovery for adults who use drugs or alcohol.",
