@@ -10,7 +10,7 @@ A situation is recognised by its words in any order, inflected any way (they are
 stems), so "my mate took too much G" and "too much g taken" both read as an overdose.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -52,15 +52,20 @@ class Layer:
     needs: tuple[Need, ...]
     filler: frozenset[str]  # stems of words that carry no need ("help", "service", "near")
     words: dict[str, str]  # stem -> a word as written, for every word the layer uses (spelling)
+    # first stem of a sign's first group's phrases ("@concept" for a concept) -> (need, sign) numbers:
+    # a query is checked only against the signs one of its words could start
+    triggers: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
     def find(self, stems: list[str], concepts: set[str]) -> list[tuple[Need, set[int]]]:
         """Return the needs a query's stems express, each with the positions of the words that said it."""
-        found = []
-        for need in self.needs:
-            matched = [p for p in (_all_groups(g, stems, concepts) for g in need.signs) if p is not None]
-            if matched:
-                found.append((need, set().union(*matched)))
-        return found
+        candidates = sorted({pair for key in {*stems, *(f"@{c}" for c in concepts)}
+                             for pair in self.triggers.get(key, ())})
+        said: dict[int, set[int]] = {}
+        for need_number, sign_number in candidates:
+            positions = _all_groups(self.needs[need_number].signs[sign_number], stems, concepts)
+            if positions is not None:
+                said.setdefault(need_number, set()).update(positions)
+        return [(self.needs[n], positions) for n, positions in sorted(said.items())]
 
 
 def _all_groups(groups, stems, concepts) -> set[int] | None:
@@ -164,7 +169,13 @@ def parse(source: str) -> Layer:
         else:
             raise ValueError(f"needs.txt line {line_number}: unknown field “{name}”")
     close()
-    return Layer(tuple(needs), frozenset(filler), words)
+    triggers: dict[str, set[tuple[int, int]]] = {}
+    for n, need in enumerate(needs):
+        for i, groups in enumerate(need.signs):
+            for phrase in groups[0]:
+                key = f"@{phrase[1]}" if phrase[0] == "@" else phrase[0]
+                triggers.setdefault(key, set()).add((n, i))
+    return Layer(tuple(needs), frozenset(filler), words, {k: tuple(sorted(v)) for k, v in triggers.items()})
 
 
 @cache
