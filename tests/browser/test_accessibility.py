@@ -37,6 +37,8 @@ def pages(live_server):
         "resources of one format": "/resources?format=pack",
         "resource": "/resources/london-ambulance-service-chemsex",
         "results with resources": "/search?q=chemsex+pack",
+        "results with an emergency callout": "/search?q=my+mate+collapsed+after+G+and+is+not+breathing",
+        "results with two callouts, a place and a correction": "/search?q=condom+splitt+near+SW9",
         "network": "/network/",
         "network events": "/network/events",
         "network event": f"/network/events/{seed_id('event', 'london-chemsex-conference-2024-06-07')}",
