@@ -15,17 +15,11 @@ from .. import dimensions
 from ..extensions import db
 from ..models import Borough, Pathway, Taxonomy, TaxonomyTerm
 from . import text
+from .borough import BoroughRef
+
+__all__ = ["BoroughRef", "Catalogue", "Choice"]
 
 CATALOGUE_SECONDS = 60
-
-
-@dataclass(frozen=True)
-class BoroughRef:
-    """A London borough as search reports it."""
-
-    ons_code: str
-    slug: str
-    name: str
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from .. import geo
-from .catalogue import BoroughRef
+from .borough import BoroughRef
 
 PLACES_FILE = Path(__file__).parent.parent / "data" / "places.txt"
 MAX_CHARS = 300  # as the query parser reads (query.MAX_CHARS)
