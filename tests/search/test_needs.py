@@ -73,6 +73,8 @@ SAID = {
         "been up since friday", "havent slept for days", "awful comedown", "paranoid after chems",
         "chill out every weekend", "grindr hookups with drugs",
     ],
+    "coming-out": ["thinking of coming out to my parents", "questioning my sexuality", "i think im gay",
+                   "my family wont accept me"],
     "mental-health-crisis": ["hearing voices and really scared", "i think im losing my mind",
                              "having a breakdown", "in crisis"],
     "mental-distress": ["feeling really depressed", "so anxious", "lonely and isolated", "i cant cope",
@@ -145,3 +147,18 @@ def test_the_needs_file_reports_its_mistakes():
         needs.parse("label: before any need")
     with pytest.raises(ValueError, match="unknown field"):
         needs.parse("need: x\nwhenever: y")
+
+
+def test_no_phrase_of_the_vocabulary_means_two_concepts():
+    # Stemming can make two words one ("IPED" and "IPS" are both "ip"): the second would be ignored.
+    meanings: dict[tuple, set] = {}
+    for line in text.VOCABULARY_FILE.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0]
+        if ":" not in line:
+            continue
+        concept, members = line.split(":", 1)
+        for member in members.split(","):
+            stems = tuple(text.stem(w) for w in text.tokens(member))
+            if stems:
+                meanings.setdefault(stems, set()).add(concept.split("(")[0].strip())
+    assert {p: c for p, c in meanings.items() if len(c) > 1} == {}
