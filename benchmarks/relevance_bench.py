@@ -253,8 +253,10 @@ def main():
     parser.add_argument("--show-failures", action="store_true",
                         help="print each query failing success@5 with our top 5 and the expected names")
     parser.add_argument("--json", action="store_true", help="print machine-readable results instead")
+    parser.add_argument("--queries", default="queries.json",
+                        help="query file in benchmarks/relevance/ (queries-heldout.json: the held-out set)")
     args = parser.parse_args()
-    fixture, queries = load_json("fixture.json")["services"], load_json("queries.json")["queries"]
+    fixture, queries = load_json("fixture.json")["services"], load_json(args.queries)["queries"]
     if args.kind:
         queries = [q for q in queries if q["kind"] == args.kind]
     workdir = Path(tempfile.mkdtemp(prefix="relevance-bench-"))

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from .. import catchment, clock, geo, hours
 from ..extensions import db
-from . import documents, matching, query, ranking, text
+from . import documents, matching, query, ranking, text, when
 from .catalogue import BoroughRef, Catalogue, Choice
 from .criteria import SORTS, Criteria, SearchRequest, Understood, validate
 from .documents import Listing
@@ -116,6 +116,7 @@ def _matching(view, criteria: Criteria, catalogue, now):
     parsed = query.parse(criteria.text, view, catalogue, correct=criteria.request.correct_spelling)
     others = _constraints(view, criteria, None, now)
     text_match = matching.match(view, parsed, catalogue, _all_but(view, others, None))
+    text_match.open_then = when.open_then(view, when.minutes_asked(text.tokens(parsed.raw), now))
     if text_match.bits is None:
         return parsed, text_match, others
     return parsed, text_match, {TEXT.key: text_match.bits, **others}

@@ -79,6 +79,7 @@ class TextMatch:
     abouts: list[int]  # per clause, what it matches through categories, pathways and boroughs
     needs: list[NeedSets] = field(default_factory=list)
     first_broader: list[int] = field(default_factory=list)  # per concept clause: its first broader kind
+    open_then: int = 0  # what is open when the words ask ("on saturday", "tonight"), to rank first
 
 
 def clause_sets(view, parsed: query.ParsedText, catalogue) -> tuple[list[int], list[int]]:

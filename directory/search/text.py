@@ -129,8 +129,10 @@ class Names:
             possessive = words[i + 1] == "s"  # "Tina's Kitchen", "charlie's": somebody's
             capitalised = (cased is not None and cased[i][:1].isupper() and cased[i + 1][:1].isupper()
                            and words[i + 1] not in _NOT_A_SURNAME)
-            if possessive or capitalised:
+            if possessive:
                 found.add(i)
+            elif capitalised:  # both words are the name: "Tina Brown" holds no heroin either
+                found.update((i, i + 1))
         return frozenset(found)
 
 

@@ -33,6 +33,8 @@ def _load(name):
 
 SERVICES = _load("fixture.json")["services"]
 QUERIES = _load("queries.json")["queries"]
+# The held-out set: written apart from the search's vocabulary, so it is never tuned against.
+HELDOUT = _load("queries-heldout.json")["queries"]
 
 
 @pytest.fixture(scope="module")
@@ -98,9 +100,21 @@ def test_each_kind_has_enough_queries_with_unique_ids():
     assert [i for i, c in ids.items() if c > 1] == []
 
 
+def test_the_held_out_set_has_every_kind_and_its_own_ids_and_texts():
+    kinds = Counter(q["kind"] for q in HELDOUT)
+    assert set(kinds) == KINDS
+    assert all(count >= 18 for count in kinds.values()), kinds
+    assert len(HELDOUT) >= 120
+    ids = Counter(q["id"] for q in HELDOUT)
+    assert [i for i, c in ids.items() if c > 1] == []
+    assert all(q["id"].startswith(f"ho-{q['kind']}-") for q in HELDOUT)
+    # A query shared with the tuned set would not be held out.
+    assert {q["text"].lower() for q in HELDOUT}.isdisjoint(q["text"].lower() for q in QUERIES)
+
+
 def test_every_graded_name_exists_and_grades_are_on_the_scale():
     names = {s["name"] for s in SERVICES}
-    for q in QUERIES:
+    for q in QUERIES + HELDOUT:
         assert set(q["grades"]) <= names, (q["id"], set(q["grades"]) - names)
         assert set(q["grades"].values()) <= {2, 1, -1}, q["id"]
         if q["kind"] == "nothing":
@@ -111,7 +125,7 @@ def test_every_graded_name_exists_and_grades_are_on_the_scale():
 
 def test_query_filters_are_search_request_fields_with_known_values(codes, borough_slugs):
     fields = {f.name for f in dataclasses.fields(SearchRequest)} - {"text", "page", "per_page"}
-    for q in QUERIES:
+    for q in QUERIES + HELDOUT:
         filters = q.get("filters", {})
         assert set(filters) <= fields, q["id"]
         for key, vocabulary in FILTER_VOCABULARIES.items():

@@ -159,3 +159,14 @@ def test_the_api_ranks_a_situation_as_the_site_does(client):
 @pytest.mark.usefixtures("directory")
 def test_strange_input_still_answers(client, words):
     assert client.get("/search?" + urlencode({"q": words[:200]})).status_code == 200
+
+
+def test_a_day_asked_for_ranks_services_open_then_first(app, make):
+    make.service(name="Aardvark weekday clinic", types=("sexual-health",), hours=WEEKDAYS,
+                 description="Sexual health clinic.")
+    make.service(name="Zebra Saturday clinic", types=("sexual-health",), hours=[(5, "10:00", "14:00")],
+                 description="Sexual health clinic.")
+    assert found("sexual health clinic open on saturday")[0] == "Zebra Saturday clinic"
+    assert found("sexual health clinic saturdays")[0] == "Zebra Saturday clinic"
+    # A day that says what happened is not a day asked for.
+    assert found("sexual health clinic since last saturday")[0] == "Aardvark weekday clinic"
