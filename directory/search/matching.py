@@ -20,6 +20,7 @@ from . import bitsets, documents, query, text
 
 # How much of what was asked (by weight) a listing must answer when none answers all of it.
 PARTIAL_SHARE = 0.5
+CONCEPT_WEIGHT = 2.0
 
 
 @dataclass
@@ -149,22 +150,26 @@ def _match(view, parsed: query.ParsedText, catalogue, others: int) -> TextMatch:
     every = view.live
     for bits in required:
         every &= bits
-    anchors = [b for b, c in zip(sets, parsed.clauses, strict=True) if c.role == query.REQUIRED and c.concept]
+    clauses = [c for c in parsed.clauses if c.role == query.REQUIRED]
+    anchors = [b for b, c in zip(required, clauses, strict=True) if c.concept]
     if every & others or len(required) == 1 or not anchors:
         return TextMatch(every, False, sets, abouts, wanted)
-    most = _most_of(view, required, others)
+    # A concept the directory knows weighs double: "ISVA referral for client" is about ISVAs, whatever
+    # "client" is; unless it is an everyday word too ("crystal maze", "speed awareness course").
+    factors = [CONCEPT_WEIGHT if c.concept and not parsed.ambiguous(c) else 1.0 for c in clauses]
+    most = _most_of(view, required, others, factors)
     anchored = 0
     for bits in anchors:
         anchored |= bits
     return TextMatch(most & anchored, True, sets, abouts, wanted)
 
 
-def _most_of(view, required: list[int], others: int) -> int:
+def _most_of(view, required: list[int], others: int, factors: list[float]) -> int:
     """Return the documents among `others` that answer at least PARTIAL_SHARE of the clauses'
-    weight, each clause weighing its inverse document frequency."""
+    weight, each clause weighing its inverse document frequency times its factor."""
     n = max(1, view.live.bit_count())
-    weights = [math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in
-               ((bits & view.live).bit_count() for bits in required)]
+    weights = [factor * math.log(1 + (n - df + 0.5) / (df + 0.5)) for factor, df in
+               zip(factors, ((bits & view.live).bit_count() for bits in required), strict=True)]
     total = sum(weights)
     candidates = 0
     for bits in required:

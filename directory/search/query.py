@@ -26,6 +26,15 @@ MAX_WORDS = 24
 MAX_CANDIDATES = 3
 
 REQUIRED, OPTIONAL, FILLER = "required", "optional", "filler"
+# How people type on a phone: read as the words they stand for ("party n play", "me n my gf").
+TEXT_SPEAK = {"n": "and", "wiv": "with", "wid": "with", "u": "you", "ur": "your", "r": "are", "cos": "because",
+              "coz": "because", "bc": "because", "2day": "today", "2nite": "tonight", "tonite": "tonight",
+              "2moro": "tomorrow", "4": "for", "pls": "please", "plz": "please", "thx": "thanks",
+              "bf": "boyfriend", "gf": "girlfriend", "bday": "birthday", "ppl": "people", "sum1": "someone",
+              "some1": "someone", "any1": "anyone", "ne1": "anyone", "dunno": "don't know", "gonna": "going to",
+              "wanna": "want to", "ive": "i have", "im": "i am", "idk": "i don't know", "rn": "right now",
+              "asap": "now", "abt": "about", "w": "with", "b4": "before", "l8r": "later", "prob": "problem",
+              "probs": "problems", "mins": "minutes", "hrs": "hours"}
 
 
 @dataclass
@@ -52,6 +61,11 @@ class ParsedText:
     def narrowing_needs(self) -> list[Need]:
         """The needs that decide what matches (the others only rank: who a service is for)."""
         return [n for n in self.needs if not n.boost]
+
+    def ambiguous(self, clause: Clause) -> bool:
+        """Whether a concept clause was said with an everyday word that is also slang ("crystal")."""
+        names = text.vocabulary().names
+        return bool(names) and len(clause.rank_stems) == 1 and clause.rank_stems[0] in names.name_words
 
     @property
     def required(self) -> list[Clause]:
@@ -87,8 +101,9 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
     """Split user text into clauses against the current index (`view`) and category names.
     With `correct` False, no word is corrected ("search instead for" what was typed)."""
     raw = (user_text or "")[:MAX_CHARS]
-    words = text.tokens(raw)[: MAX_WORDS * 2]
-    cased = text.cased_tokens(raw)[: MAX_WORDS * 2]
+    cased = [word for typed in text.cased_tokens(raw)[: MAX_WORDS * 2]
+             for word in (text.cased_tokens(TEXT_SPEAK[typed.lower()]) if typed.lower() in TEXT_SPEAK else [typed])]
+    words = [w.lower() for w in cased]
     stems = [text.stem(w) for w in words]
     vocabulary, layer = text.vocabulary(), needs.layer()
     corrections: dict[str, str] = {}
