@@ -152,6 +152,8 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
         clauses.append(Clause(stems=clause_stems, corrected=i in alternatives, role=role))
         if role != FILLER:
             highlight_stems.update(clause_stems)
+    if not highlight_stems and not found:  # only filler ("support"): show where it is said
+        highlight_stems = {s for c in clauses for s in c.stems}
     clauses = _dedupe(clauses)[:MAX_WORDS]
     return ParsedText(raw, clauses, corrections, surfaces, highlight_stems,
                       {c.concept for c in clauses if c.concept}, [need for need, _ in found])
