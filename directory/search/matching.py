@@ -20,6 +20,8 @@ from . import bitsets, documents, query, text
 
 # How much of what was asked (by weight) a listing must answer when none answers all of it.
 PARTIAL_SHARE = 0.5
+# Fewer listings than this with every word: those with most of the words are shown after them.
+FEW = 5
 CONCEPT_WEIGHT = 2.0
 
 
@@ -81,6 +83,7 @@ class TextMatch:
     needs: list[NeedSets] = field(default_factory=list)
     first_broader: list[int] = field(default_factory=list)  # per concept clause: its first broader kind
     open_then: int = 0  # what is open when the words ask ("on saturday", "tonight"), to rank first
+    every: int = 0  # with a few listings holding every word and more holding most: the first
 
 
 def clause_sets(view, parsed: query.ParsedText, catalogue) -> tuple[list[int], list[int]]:
@@ -152,7 +155,8 @@ def _match(view, parsed: query.ParsedText, catalogue, others: int) -> TextMatch:
         every &= bits
     clauses = [c for c in parsed.clauses if c.role == query.REQUIRED]
     anchors = [b for b, c in zip(required, clauses, strict=True) if c.concept]
-    if every & others or len(required) == 1 or not anchors:
+    found = (every & others).bit_count()
+    if found >= FEW or len(required) == 1 or not anchors:
         return TextMatch(every, False, sets, abouts, wanted)
     # A concept the directory knows weighs double: "ISVA referral for client" is about ISVAs, whatever
     # "client" is; unless it is an everyday word too ("crystal maze", "speed awareness course").
@@ -161,7 +165,8 @@ def _match(view, parsed: query.ParsedText, catalogue, others: int) -> TextMatch:
     anchored = 0
     for bits in anchors:
         anchored |= bits
-    return TextMatch(most & anchored, True, sets, abouts, wanted)
+    # Listings with every word come first (see `ranking.EVERY_WORD`), then those with most of them.
+    return TextMatch(every | (most & anchored), not found, sets, abouts, wanted, every=every if found else 0)
 
 
 def _most_of(view, required: list[int], others: int, factors: list[float]) -> int:

@@ -27,14 +27,16 @@ MAX_CANDIDATES = 3
 
 REQUIRED, OPTIONAL, FILLER = "required", "optional", "filler"
 # How people type on a phone: read as the words they stand for ("party n play", "me n my gf").
-TEXT_SPEAK = {"n": "and", "wiv": "with", "wid": "with", "u": "you", "ur": "your", "r": "are", "cos": "because",
-              "coz": "because", "bc": "because", "2day": "today", "2nite": "tonight", "tonite": "tonight",
-              "2moro": "tomorrow", "4": "for", "pls": "please", "plz": "please", "thx": "thanks",
-              "bf": "boyfriend", "gf": "girlfriend", "bday": "birthday", "ppl": "people", "sum1": "someone",
-              "some1": "someone", "any1": "anyone", "ne1": "anyone", "dunno": "don't know", "gonna": "going to",
-              "wanna": "want to", "ive": "i have", "im": "i am", "idk": "i don't know", "rn": "right now",
-              "asap": "now", "abt": "about", "w": "with", "b4": "before", "l8r": "later", "prob": "problem",
-              "probs": "problems", "mins": "minutes", "hrs": "hours"}
+TEXT_SPEAK = {
+    "n": "and", "wiv": "with", "wid": "with", "u": "you", "ur": "your", "r": "are", "cos": "because",
+    "coz": "because", "bc": "because", "2day": "today", "2nite": "tonight", "tonite": "tonight",
+    "2moro": "tomorrow", "4": "for", "pls": "please", "plz": "please", "thx": "thanks",
+    "bf": "boyfriend", "gf": "girlfriend", "bday": "birthday", "ppl": "people", "sum1": "someone",
+    "some1": "someone", "any1": "anyone", "ne1": "anyone", "dunno": "don't know", "gonna": "going to",
+    "wanna": "want to", "ive": "i have", "im": "i am", "idk": "i don't know", "rn": "right now",
+    "asap": "now", "abt": "about", "w": "with", "b4": "before", "l8r": "later", "prob": "problem",
+    "probs": "problems", "mins": "minutes", "hrs": "hours",
+}
 
 
 @dataclass
@@ -101,8 +103,7 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
     """Split user text into clauses against the current index (`view`) and category names.
     With `correct` False, no word is corrected ("search instead for" what was typed)."""
     raw = (user_text or "")[:MAX_CHARS]
-    cased = [word for typed in text.cased_tokens(raw)[: MAX_WORDS * 2]
-             for word in (text.cased_tokens(TEXT_SPEAK[typed.lower()]) if typed.lower() in TEXT_SPEAK else [typed])]
+    cased = [word for typed in text.cased_tokens(raw)[: MAX_WORDS * 2] for word in _as_written(typed)]
     words = [w.lower() for w in cased]
     stems = [text.stem(w) for w in words]
     vocabulary, layer = text.vocabulary(), needs.layer()
@@ -157,6 +158,11 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
     clauses = _dedupe(clauses)[:MAX_WORDS]
     return ParsedText(raw, clauses, corrections, surfaces, highlight_stems,
                       {c.concept for c in clauses if c.concept}, [need for need, _ in found])
+
+
+def _as_written(typed: str) -> list[str]:
+    spelt_out = TEXT_SPEAK.get(typed.lower())
+    return text.cased_tokens(spelt_out) if spelt_out else [typed]
 
 
 def _other_words(words, stems, concepts, layer) -> bool:

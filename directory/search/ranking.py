@@ -30,6 +30,8 @@ RANK_STEM_FACTOR = 0.5
 FIRST_BROADER = 1.0
 # A service with a place in the borough asked about ranks above those elsewhere its residents may use.
 LOCAL = 3.0
+# A listing with every word, shown beside listings with most of them, comes before them.
+EVERY_WORD = 100.0
 # Open when the words ask ("open on saturday", "tonight"): first among otherwise equal answers.
 OPEN_THEN = 8.0
 # Filler words ("help", "service") only break ties between otherwise equal matches.
@@ -72,6 +74,8 @@ def scores_of(view, parsed: query.ParsedText, matched, borough=None) -> np.ndarr
         scores += AROUND_THE_CLOCK * bitsets.to_array(urgent & view.around_the_clock(), view.size)
     if borough is not None:
         scores += LOCAL * bitsets.to_array(view.term("located", borough.ons_code), view.size)
+    if matched.every:
+        scores += EVERY_WORD * bitsets.to_array(matched.every, view.size)
     if matched.open_then:
         scores += OPEN_THEN * bitsets.to_array(matched.open_then, view.size)
     return scores
