@@ -161,6 +161,14 @@ def _match(view, parsed: query.ParsedText, catalogue, others: int) -> TextMatch:
     # A concept the directory knows weighs double: "ISVA referral for client" is about ISVAs, whatever
     # "client" is; unless it is an everyday word too ("crystal maze", "speed awareness course").
     factors = [CONCEPT_WEIGHT if c.concept and not parsed.ambiguous(c) else 1.0 for c in clauses]
+    subject = sum(1 for c in clauses if c.concept and not parsed.ambiguous(c))
+    unheard = sum(1 for bits in required if not bits & view.live)
+    if unheard <= subject:
+        # Mostly on the directory's subject: a word no listing holds tells nothing about which
+        # listing is meant ("PrEP initiation", "ISVA referral for client"). Mostly not ("emergency
+        # dentist toothache"), or beside an everyday word ("crystal maze"), it says the search is
+        # about something else, and counts in full.
+        factors = [f if bits & view.live else 0.0 for f, bits in zip(factors, required, strict=True)]
     most = _most_of(view, required, others, factors)
     anchored = 0
     for bits in anchors:

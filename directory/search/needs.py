@@ -55,9 +55,11 @@ class Layer:
     # first stem of a sign's first group's phrases ("@concept" for a concept) -> (need, sign) numbers:
     # a query is checked only against the signs one of its words could start
     triggers: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    groups: dict[str, frozenset[str]] = field(default_factory=dict)  # "@drug": any drug's concept
 
     def find(self, stems: list[str], concepts: set[str]) -> list[tuple[Need, set[int]]]:
         """Return the needs a query's stems express, each with the positions of the words that said it."""
+        concepts = set(concepts) | {name for name, members in self.groups.items() if members & concepts}
         candidates = sorted({pair for key in {*stems, *(f"@{c}" for c in concepts)}
                              for pair in self.triggers.get(key, ())})
         said: dict[int, set[int]] = {}
@@ -128,7 +130,7 @@ def _signs(value: str, words) -> list[tuple[tuple[Phrase, ...], ...]]:
 
 def parse(source: str) -> Layer:
     """Read the needs format (see the head of `data/needs.txt`)."""
-    needs, filler, words = [], set(), {}
+    needs, filler, words, groups = [], set(), {}, {}
     current: dict | None = None
 
     def close():
@@ -149,6 +151,10 @@ def parse(source: str) -> Layer:
             raise ValueError(f"needs.txt line {line_number}: expected “name: value”")
         if name == "filler":
             filler.update(text.stem(w) for w in text.tokens(value))
+        elif name == "group":
+            group, _, members = value.partition("=")
+            named = {m.strip().lower() for m in members.split(",") if m.strip()}
+            groups[group.strip().lower()] = groups.get(group.strip().lower(), frozenset()) | named
         elif name == "need":
             close()
             current = {"key": value.lower()}
@@ -171,11 +177,12 @@ def parse(source: str) -> Layer:
     close()
     triggers: dict[str, set[tuple[int, int]]] = {}
     for n, need in enumerate(needs):
-        for i, groups in enumerate(need.signs):
-            for phrase in groups[0]:
+        for i, sign in enumerate(need.signs):
+            for phrase in sign[0]:
                 key = f"@{phrase[1]}" if phrase[0] == "@" else phrase[0]
                 triggers.setdefault(key, set()).add((n, i))
-    return Layer(tuple(needs), frozenset(filler), words, {k: tuple(sorted(v)) for k, v in triggers.items()})
+    return Layer(tuple(needs), frozenset(filler), words, {k: tuple(sorted(v)) for k, v in triggers.items()},
+                 groups)
 
 
 @cache
