@@ -77,7 +77,9 @@ def scores_of(view, parsed: query.ParsedText, matched, borough=None) -> np.ndarr
     if matched.every:
         scores += EVERY_WORD * bitsets.to_array(matched.every, view.size)
     if matched.open_then:
-        scores += OPEN_THEN * bitsets.to_array(matched.open_then, view.size)
+        # Beside a need, what answers it matters more than when it opens ("nowhere to go tonight").
+        weight = OPEN_THEN / 4 if parsed.narrowing_needs else OPEN_THEN
+        scores += weight * bitsets.to_array(matched.open_then, view.size)
     return scores
 
 
