@@ -12,6 +12,7 @@ so a page of results is shown from the index without loading a row (see `cards.p
 """
 
 import json
+import zlib
 from dataclasses import dataclass, field
 from dataclasses import fields as fields_of
 from datetime import datetime, time
@@ -42,7 +43,19 @@ from ..models.listings import is_listed
 from . import text
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 9  # 9: names ("Crystal Palace") are not read as vocabulary concepts; more vocabulary
+SCHEMA = 9  # 9: names ("Crystal Palace") are not read as vocabulary concepts; more vocabulary
+
+
+def _analysis_fingerprint() -> int:
+    """A number that changes with the word lists a listing is analysed with (vocabulary, names,
+    places), so an index built before one of them was edited is rebuilt, not left half-tagged."""
+    crc = 0
+    for path in (text.VOCABULARY_FILE, text.NAMES_FILE, text.DATA / "places.txt"):
+        crc = zlib.crc32(path.read_bytes(), crc)
+    return crc
+
+
+SCHEMA_VERSION = SCHEMA * 10**10 + _analysis_fingerprint()
 
 # Query-time weights: a word in the name counts for more than one in the description.
 TEXT_FIELDS = {"name": 4.0, "organisation": 2.0, "description": 1.0}
