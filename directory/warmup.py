@@ -32,6 +32,8 @@ def warm(app) -> None:
             card_rendering.warm(app.jinja_env.get_template("public/_macros.html").module, search.catalogue(),
                                 listings, frames=app.config["CARD_FRAMES"])
             search.prepare_snippets(listings)
+            # The word lists a query is read with: the English dictionary, the needs layer, the places.
+            search.search(search.SearchRequest(text="condom split near SW9 8BS, wont wake up, sexual helth"))
         except Exception:  # noqa: BLE001  (the workers start cold and report the problem themselves)
             log.warning("warming the search index, cards and snippets before forking failed", exc_info=True)
         # Files and connections opened here must not be shared by the forked workers.
