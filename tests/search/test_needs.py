@@ -91,7 +91,8 @@ SAID = {
     "hiv-diagnosis": ["just diagnosed with hiv", "tested positive last week", "newly diagnosed",
                       "living with hiv"],
     "sexual-health-general": ["worried about my sexual health", "sti symptoms", "scared after sex"],
-    "dosing": ["how much gina is too much", "safe dose of mdma", "first time taking ket", "mixing g and alcohol"],
+    "dosing": ["how much gina is too much", "safe dose of mdma", "first time taking ket",
+               "mixing g and alcohol"],
     "naloxone-kit": ["naloxone", "where can i get narcan", "kit to reverse an overdose"],
 }
 
