@@ -101,8 +101,19 @@ def clause_sets(view, parsed: query.ParsedText, catalogue) -> tuple[list[int], l
 
 
 def need_sets(view, need, catalogue) -> NeedSets:
-    return NeedSets(need, [_finding(view, f, catalogue) for f in need.finds],
-                    [_finding(view, f, catalogue) for f in need.also])
+    finds = [_finding(view, f, catalogue) for f in need.finds]
+    excluded = 0
+    for finding in need.excludes:
+        excluded |= _finding(view, finding, catalogue).bits
+    if excluded:
+        # What the need rules out as its best answer ("not: sexual-assault-referral" for a consensual
+        # exposure) still helps, as what it `also` names.
+        for finding in finds:
+            for part in finding.parts:
+                part.concept_bits &= ~excluded
+                part.other_bits &= ~excluded
+    also = [_finding(view, f, catalogue) for f in need.also]
+    return NeedSets(need, finds, also + ([Finding([Part(None, 0, excluded)])] if excluded else []))
 
 
 def _finding(view, finding, catalogue) -> Finding:

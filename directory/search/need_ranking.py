@@ -20,8 +20,7 @@ K1 = 1.2  # as BM25's: how quickly saying a concept again stops adding
 
 
 def add_scores(scores: np.ndarray, view, need_sets, strength) -> int:
-    """Add each need's score to `scores`; return the documents that answer an urgent need the way
-    it is best answered (its first `finds`).
+    """Add each need's score to `scores`; return the documents that best answer an urgent need.
     `strength(concept)` gives each document's term-frequency part for a concept (0 where absent)."""
     urgent = 0
     for sets in need_sets:
@@ -32,8 +31,8 @@ def add_scores(scores: np.ndarray, view, need_sets, strength) -> int:
         # not a better answer to abuse than a local domestic abuse service for also being a helpline.
         scores += np.maximum(_best_way(view, sets.finds, FINDS, strength),
                              _best_way(view, sets.also, ALSO, strength))
-        if sets.need.urgent and sets.finds:  # open around the clock and the best answer
-            urgent |= sets.finds[0].bits
+        if sets.need.urgent:  # open around the clock and among the best answers
+            urgent |= sets.best
     return urgent
 
 

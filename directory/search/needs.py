@@ -39,6 +39,7 @@ class Need:
     callout: str | None = None  # which callout the results page shows first
     urgent: bool = False  # danger now: services open around the clock come first
     boost: bool = False  # only prefers what it finds (an audience, say); never narrows a search
+    excludes: tuple[Finding, ...] = ()  # never the best answer, however it matches ("not:")
 
     @property
     def concepts(self) -> set[str]:
@@ -137,7 +138,7 @@ def parse(source: str) -> Layer:
         if current is not None:
             needs.append(Need(
                 key=current["key"], label=current.get("label", current["key"]),
-                finds=current.get("finds", ()), also=current.get("also", ()),
+                finds=current.get("finds", ()), also=current.get("also", ()), excludes=current.get("not", ()),
                 signs=tuple(current.get("signs", ())), callout=current.get("callout"),
                 urgent=current.get("urgent", False), boost=current.get("boost", False)))
 
@@ -162,7 +163,7 @@ def parse(source: str) -> Layer:
             raise ValueError(f"needs.txt line {line_number}: “{name}” before any “need:”")
         elif name == "label":
             current["label"] = value
-        elif name in ("finds", "also"):
+        elif name in ("finds", "also", "not"):
             current[name] = current.get(name, ()) + _findings(value, words)
         elif name == "when":
             current.setdefault("signs", []).extend(_signs(value, words))

@@ -20,8 +20,10 @@ from . import bitsets, documents, need_ranking, query
 
 # What a match through a category, pathway or borough name adds to a listing's score.
 ABOUT_SCORE = 2.0
-# Above any score: services open around the clock that best answer an emergency come first.
+# Above any score: services open around the clock that best answer an emergency come first (the
+# best FIRST_AROUND_THE_CLOCK of them).
 AROUND_THE_CLOCK = 1000.0
+FIRST_AROUND_THE_CLOCK = 3
 # A concept's own words as typed, beside the concept: "crisis cafe" ranks crisis cafes first
 # among mental health services.
 RANK_STEM_FACTOR = 0.5
@@ -44,9 +46,10 @@ METRES_PER_MILE = 1609.344
 K1, B = 1.2, 0.75  # BM25
 
 
-def scores_of(view, parsed: query.ParsedText, matched, borough=None) -> np.ndarray | None:
+def scores_of(view, parsed: query.ParsedText, matched, borough=None, among: int = -1) -> np.ndarray | None:
     """Return every document's score (an array by document number), or None without text.
-    `matched` is the words' `matching.TextMatch`; `borough` the borough asked about, if any."""
+    `matched` is the words' `matching.TextMatch`; `borough` the borough asked about, if any; `among`
+    the documents the search shows (the services open around the clock that come first are theirs)."""
     if not parsed.clauses and not parsed.needs:
         return None
     scores = np.zeros(view.size)
@@ -70,8 +73,11 @@ def scores_of(view, parsed: query.ParsedText, matched, borough=None) -> np.ndarr
         if first:
             scores += FIRST_BROADER * bitsets.to_array(first, view.size)
     urgent = need_ranking.add_scores(scores, view, matched.needs, lambda c: _concept_parts(view, c))
-    if urgent:
-        scores += AROUND_THE_CLOCK * bitsets.to_array(urgent & view.around_the_clock(), view.size)
+    open_always = np.flatnonzero(bitsets.to_array(urgent & view.around_the_clock() & among, view.size))
+    if len(open_always):
+        # The best few, not every A&E in London: the answers that are not open all night follow.
+        first = open_always[np.argsort(-scores[open_always], kind="stable")[:FIRST_AROUND_THE_CLOCK]]
+        scores[first] += AROUND_THE_CLOCK
     if borough is not None:
         scores += LOCAL * bitsets.to_array(view.term("located", borough.ons_code), view.size)
     if matched.every:
@@ -148,7 +154,7 @@ def order(view, criteria, parsed, matched: int, text_match) -> tuple[list[int], 
     metres = None
     if criteria.place is not None:
         metres = view.metres_from(criteria.place.latitude, criteria.place.longitude)
-    scores = scores_of(view, parsed, text_match, criteria.borough)
+    scores = scores_of(view, parsed, text_match, criteria.borough, matched)
     if sort == "relevance" and metres is not None:
         # Nearer first among equally good answers; a service with no place (a helpline) counts as
         # DISTANCE_MILES away. What is open around the clock for an emergency stays first.
