@@ -17,21 +17,28 @@ ALSO = 1.0
 BOOST = 2.0  # who a service is for ("gay", "young"): one nudge, however many ways it says so
 STEP = 0.15  # how much less each later way of answering counts
 K1 = 1.2  # as BM25's: how quickly saying a concept again stops adding
+LESSER = 0.5  # the least a need said less than another counts, as a share of what it would
 
 
-def add_scores(scores: np.ndarray, view, need_sets, strength) -> int:
+def add_scores(scores: np.ndarray, view, need_sets, strength, evidence: dict[str, int]) -> int:
     """Add each need's score to `scores`; return the documents that best answer an urgent need.
-    `strength(concept)` gives each document's term-frequency part for a concept (0 where absent)."""
+    `strength(concept)` gives each document's term-frequency part for a concept (0 where absent);
+    `evidence` how many words said each need.
+
+    With several needs, the one said most leads: "the condom broke, can she get the morning after
+    pill" is mostly about emergency contraception, so the exposure's A&E departments do not come first."""
     urgent = 0
+    most = max((evidence.get(s.need.key, 1) for s in need_sets if not s.need.boost), default=1)
     for sets in need_sets:
         if sets.need.boost:
             scores += BOOST * bitsets.to_array(sets.best, view.size)
             continue
+        said = evidence.get(sets.need.key, 1)
         # What answers it best counts, not every way it answers: a domestic abuse helpline is
         # not a better answer to abuse than a local domestic abuse service for also being a helpline.
-        scores += np.maximum(_best_way(view, sets.finds, FINDS, strength),
-                             _best_way(view, sets.also, ALSO, strength))
-        if sets.need.urgent:  # open around the clock and among the best answers
+        scores += max(LESSER, said / most) * np.maximum(_best_way(view, sets.finds, FINDS, strength),
+                                                        _best_way(view, sets.also, ALSO, strength))
+        if sets.need.urgent and said == most:  # open around the clock and among the best answers
             urgent |= sets.best
     return urgent
 

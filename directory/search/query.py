@@ -58,6 +58,8 @@ class ParsedText:
     highlight_stems: set[str]
     highlight_concepts: set[str]
     needs: list[Need] = field(default_factory=list)  # what the words say someone needs
+    # need key -> how many words said it: the need most said is what the search is mostly about
+    evidence: dict[str, int] = field(default_factory=dict)
 
     @property
     def narrowing_needs(self) -> list[Need]:
@@ -157,7 +159,8 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
         highlight_stems = {s for c in clauses for s in c.stems}
     clauses = _dedupe(clauses)[:MAX_WORDS]
     return ParsedText(raw, clauses, corrections, surfaces, highlight_stems,
-                      {c.concept for c in clauses if c.concept}, [need for need, _ in found])
+                      {c.concept for c in clauses if c.concept}, [need for need, _ in found],
+                      {need.key: max(1, len(positions)) for need, positions in found})
 
 
 def _as_written(typed: str) -> list[str]:

@@ -72,7 +72,8 @@ def scores_of(view, parsed: query.ParsedText, matched, borough=None, among: int 
     for first in matched.first_broader:
         if first:
             scores += FIRST_BROADER * bitsets.to_array(first, view.size)
-    urgent = need_ranking.add_scores(scores, view, matched.needs, lambda c: _concept_parts(view, c))
+    urgent = need_ranking.add_scores(scores, view, matched.needs, lambda c: _concept_parts(view, c),
+                                     parsed.evidence)
     open_always = np.flatnonzero(bitsets.to_array(urgent & view.around_the_clock() & among, view.size))
     if len(open_always):
         # The best few, not every A&E in London: the answers that are not open all night follow.
