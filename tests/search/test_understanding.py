@@ -170,3 +170,16 @@ def test_a_day_asked_for_ranks_services_open_then_first(app, make):
     assert found("sexual health clinic saturdays")[0] == "Zebra other clinic"
     # A day that says what happened is not a day asked for.
     assert found("sexual health clinic since last saturday")[0] == "Aardvark weekday clinic"
+
+
+def test_with_two_needs_the_one_said_most_leads(app, make):
+    make.service(name="Riverside Hospital A&E", types=("emergency-care",), hours=ROUND_THE_CLOCK,
+                 description="Emergency department open 24 hours. Can start PEP out of hours.", postcode="SE1 7EH")
+    make.service(name="High Street Pharmacy", types=("harm-reduction",), postcode="SW9 8BS",
+                 description="Free emergency contraception (the morning after pill) from the pharmacist.")
+    words = "the condom broke, can she get the morning after pill today"
+    result = search.search(search.SearchRequest(text=words))
+    assert {n.key for n in result.needs} >= {"hiv-exposure", "pregnancy-risk"}
+    assert [h.listing.name for h in result.hits][0] == "High Street Pharmacy"
+    # Said once, the exposure is the emergency it is: the all-night A&E comes first.
+    assert found("the condom broke")[0] == "Riverside Hospital A&E"
