@@ -174,7 +174,8 @@ def test_a_day_asked_for_ranks_services_open_then_first(app, make):
 
 def test_with_two_needs_the_one_said_most_leads(app, make):
     make.service(name="Riverside Hospital A&E", types=("emergency-care",), hours=ROUND_THE_CLOCK,
-                 description="Emergency department open 24 hours. Can start PEP out of hours.", postcode="SE1 7EH")
+                 description="Emergency department open 24 hours. Can start PEP out of hours.",
+                 postcode="SE1 7EH")
     make.service(name="High Street Pharmacy", types=("harm-reduction",), postcode="SW9 8BS",
                  description="Free emergency contraception (the morning after pill) from the pharmacist.")
     words = "the condom broke, can she get the morning after pill today"
