@@ -164,3 +164,14 @@ def test_no_phrase_of_the_vocabulary_means_two_concepts():
             if stems:
                 meanings.setdefault(stems, set()).add(concept.split("(")[0].strip())
     assert {p: c for p, c in meanings.items() if len(c) > 1} == {}
+
+
+def test_a_word_alternative_is_never_a_whole_sign_by_mistake():
+    # "sleeping on the street/streets" reads as "sleeping on the street" OR "streets": any query with
+    # "streets" in it would be about homelessness. Alternatives of a phrase are written as whole phrases.
+    for need in needs.layer().needs:
+        for sign in need.signs:
+            for alternatives in sign:
+                first, *others = [p for p in alternatives if p[0] != "@"] or [()]
+                # a phrase followed only by single words: the words were meant for its last word
+                assert not (len(first) > 2 and others and all(len(p) == 1 for p in others)), (need.key, first)
