@@ -39,7 +39,7 @@ OPEN_THEN = 8.0
 # Filler words ("help", "service") only break ties between otherwise equal matches.
 FILLER_FACTOR = 0.1
 # Words beside a need ("since friday", "at the weekend") rank less than the need itself.
-OPTIONAL_FACTOR = 0.25
+OPTIONAL_FACTOR = 0.1
 # With words and a place: a listing this many miles away keeps half its score.
 DISTANCE_MILES = 2.0
 METRES_PER_MILE = 1609.344
