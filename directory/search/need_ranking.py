@@ -20,10 +20,13 @@ K1 = 1.2  # as BM25's: how quickly saying a concept again stops adding
 LESSER = 0.5  # the least a need said less than another counts, as a share of what it would
 
 
-def add_scores(scores: np.ndarray, view, need_sets, strength, evidence: dict[str, int]) -> int:
+def add_scores(scores: np.ndarray, view, need_sets, strength, evidence: dict[str, int],
+               specific: np.ndarray | float = 1.0) -> int:
     """Add each need's score to `scores`; return the documents that best answer an urgent need.
     `strength(concept)` gives each document's term-frequency part for a concept (0 where absent);
-    `evidence` how many words said each need.
+    `evidence` how many words said each need; `specific` how specifically each listing is one kind
+    of service (a sexual health clinic answers "burning when I pee" more surely than a chemsex service
+    that also counts as sexual health).
 
     With several needs, the one said most leads: "the condom broke, can she get the morning after
     pill" is mostly about emergency contraception, so the exposure's A&E departments do not come first."""
@@ -36,8 +39,9 @@ def add_scores(scores: np.ndarray, view, need_sets, strength, evidence: dict[str
         said = evidence.get(sets.need.key, 1)
         # What answers it best counts, not every way it answers: a domestic abuse helpline is
         # not a better answer to abuse than a local domestic abuse service for also being a helpline.
-        scores += max(LESSER, said / most) * np.maximum(_best_way(view, sets.finds, FINDS, strength),
-                                                        _best_way(view, sets.also, ALSO, strength))
+        answer = np.maximum(_best_way(view, sets.finds, FINDS, strength),
+                            _best_way(view, sets.also, ALSO, strength))
+        scores += max(LESSER, said / most) * answer * specific
         if sets.need.urgent and said == most:  # open around the clock and among the best answers
             urgent |= sets.best
     return urgent

@@ -36,6 +36,8 @@ LOCAL = 3.0
 EVERY_WORD = 100.0
 # Open when the words ask ("open on saturday", "tonight"): first among otherwise equal answers.
 OPEN_THEN = 8.0
+# How much of a need's score depends on a listing being one kind of service rather than several.
+SPECIFIC = 0.2
 # Filler words ("help", "service") only break ties between otherwise equal matches.
 FILLER_FACTOR = 0.1
 # Words beside a need ("since friday", "at the weekend") rank less than the need itself.
@@ -73,7 +75,7 @@ def scores_of(view, parsed: query.ParsedText, matched, borough=None, among: int 
         if first:
             scores += FIRST_BROADER * bitsets.to_array(first, view.size)
     urgent = need_ranking.add_scores(scores, view, matched.needs, lambda c: _concept_parts(view, c),
-                                     parsed.evidence)
+                                     parsed.evidence, _specificity(view) if parsed.narrowing_needs else 1.0)
     open_always = np.flatnonzero(bitsets.to_array(urgent & view.around_the_clock() & among, view.size))
     if len(open_always):
         # The best few, not every A&E in London: the answers that are not open all night follow.
@@ -93,6 +95,15 @@ def scores_of(view, parsed: query.ParsedText, matched, borough=None, among: int 
 def _factor(clause: query.Clause) -> float:
     factor = {query.FILLER: FILLER_FACTOR, query.OPTIONAL: OPTIONAL_FACTOR}.get(clause.role, 1.0)
     return factor * (0.7 if clause.corrected else 1.0)
+
+
+def _specificity(view) -> np.ndarray:
+    """Return, per document, how specifically it is one kind of service: 1 for one service type,
+    less the more types it has (see `SPECIFIC`)."""
+    kinds = np.zeros(view.size)
+    for code in view.values("service_type"):
+        kinds += bitsets.to_array(view.term("service_type", code), view.size)
+    return (1 - SPECIFIC) + SPECIFIC / np.maximum(kinds, 1)
 
 
 def _concept_parts(view, concept: str) -> np.ndarray:

@@ -184,3 +184,11 @@ def test_with_two_needs_the_one_said_most_leads(app, make):
     assert [h.listing.name for h in result.hits][0] == "High Street Pharmacy"
     # Said once, the exposure is the emergency it is: the all-night A&E comes first.
     assert found("the condom broke")[0] == "Riverside Hospital A&E"
+
+
+def test_a_service_that_is_only_that_kind_answers_a_need_first(app, make):
+    make.service(name="Aardvark chemsex service", types=("chemsex-support", "sexual-health", "harm-reduction"),
+                 description="Support for men who use chems.", postcode="W1D 6AQ")
+    make.service(name="Zebra clinic", types=("sexual-health",), description="Walk in for tests.",
+                 postcode="W1D 6AQ")
+    assert found("its burning when i pee")[:2] == ["Zebra clinic", "Aardvark chemsex service"]
