@@ -187,7 +187,8 @@ def test_with_two_needs_the_one_said_most_leads(app, make):
 
 
 def test_a_service_that_is_only_that_kind_answers_a_need_first(app, make):
-    make.service(name="Aardvark chemsex service", types=("chemsex-support", "sexual-health", "harm-reduction"),
+    make.service(name="Aardvark chemsex service",
+                 types=("chemsex-support", "sexual-health", "harm-reduction"),
                  description="Support for men who use chems.", postcode="W1D 6AQ")
     make.service(name="Zebra clinic", types=("sexual-health",), description="Walk in for tests.",
                  postcode="W1D 6AQ")
