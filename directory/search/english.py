@@ -29,8 +29,3 @@ def _words() -> frozenset[str]:
 def is_word(word: str) -> bool:
     """Whether a lower-case word is an English word."""
     return word in _words()
-
-
-def load() -> int:
-    """Read the word list now (a server, before it forks). Return how many words it holds."""
-    return len(_words())

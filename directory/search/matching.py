@@ -92,12 +92,19 @@ def clause_sets(view, parsed: query.ParsedText, catalogue) -> tuple[list[int], l
     for clause in parsed.clauses:
         bits = view.term("concepts", clause.concept) if clause.concept else 0
         for s in clause.stems:
-            for name in documents.TEXT_FIELDS:
-                bits |= view.term(name, s)
+            bits |= _saying(view, s)
         about = catalogue.expansion_bits(view, clause)
         sets.append(bits | about)
         abouts.append(about)
     return sets, abouts
+
+
+def _saying(view, stem: str) -> int:
+    """Return the documents whose text (name, organisation or description) holds a stem."""
+    bits = 0
+    for name in documents.TEXT_FIELDS:
+        bits |= view.term(name, stem)
+    return bits
 
 
 def need_sets(view, need, catalogue) -> NeedSets:
@@ -130,10 +137,7 @@ def _part(view, raw: str, stems, catalogue) -> Part:
     elif concept is None and stems:
         other = view.live
         for s in stems:
-            found = 0
-            for name in documents.TEXT_FIELDS:
-                found |= view.term(name, s)
-            other &= found
+            other &= _saying(view, s)
     return Part(concept, concept_bits, other)
 
 

@@ -71,10 +71,6 @@ class ParsedText:
         names = text.vocabulary().names
         return bool(names) and len(clause.rank_stems) == 1 and clause.rank_stems[0] in names.name_words
 
-    @property
-    def required(self) -> list[Clause]:
-        return [c for c in self.clauses if c.role == REQUIRED]
-
     def suggestion(self, texts) -> str | None:
         """Return the corrected query ("did you mean"), finding how corrected words are written."""
         if not self.corrections:
