@@ -65,9 +65,14 @@ class SearchResult:
     # What the words say someone needs (see `needs.py`), in the order the needs layer lists them:
     # the page shows their callouts ("call 999 now") before any result.
     needs: list = field(default_factory=list)
+    # The place read from the search words, and the borough or origin implied (see `criteria.Understood`).
+    understood: Understood = field(default_factory=Understood)
+    # With a borough: how many services matching everything else are only for other boroughs' residents.
+    left_out_other_boroughs: int = 0
 
     @property
     def callouts(self) -> list[str]:
+        """Which callouts the page shows before the results, in the needs' order, each once."""
         seen = []
         for need in self.needs:
             if need.callout and need.callout not in seen:
@@ -76,11 +81,8 @@ class SearchResult:
 
     @property
     def urgent(self) -> bool:
+        """Whether the words mean danger now."""
         return any(need.urgent for need in self.needs)
-    # The place read from the search words, and the borough or origin implied (see `criteria.Understood`).
-    understood: Understood = field(default_factory=Understood)
-    # With a borough: how many services matching everything else are only for other boroughs' residents.
-    left_out_other_boroughs: int = 0
 
 
 # -- matching ----------------------------------------------------------------------------------
