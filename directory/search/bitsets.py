@@ -271,6 +271,14 @@ class View:
             self._remember(key, bits)
         return bits
 
+    def derived(self, key, build):
+        """Return `build(self)`, made once per generation of the index (what every search would
+        otherwise work out again from the same postings)."""
+        key = ("derived", key)
+        if key not in self._memo:
+            return self._remember(key, build(self))
+        return self._memo[key]
+
     def around_the_clock(self) -> int:
         """Return the documents open at any hour: in the small hours of every day of the week."""
         key = ("24h",)

@@ -99,7 +99,11 @@ def _factor(clause: query.Clause) -> float:
 
 def _specificity(view) -> np.ndarray:
     """Return, per document, how specifically it is one kind of service: 1 for one service type,
-    less the more types it has (see `SPECIFIC`)."""
+    less the more types it has (see `SPECIFIC`). The same for every search of an index generation."""
+    return view.derived("specificity", _count_kinds)
+
+
+def _count_kinds(view) -> np.ndarray:
     kinds = np.zeros(view.size)
     for code in view.values("service_type"):
         kinds += bitsets.to_array(view.term("service_type", code), view.size)
