@@ -24,8 +24,9 @@ run: $(STAMP) ## Set up the database, seed London services, build the index and 
 	$(BIN)/flask prepare
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-serve: $(STAMP) ## Serve with gunicorn (production-style; see README "Deployment")
+serve: $(STAMP) ## Serve with gunicorn (production-style; see README "Deployment"; mail goes out by cron: README "Email")
 	$(BIN)/flask prepare
+	@echo "Email waits in the outbox until '$(BIN)/flask mail send' runs (from cron or a timer: README \"Email\")."
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: $(STAMP) ## Run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)

@@ -87,6 +87,32 @@ class Config:
     # Where "Exit this page" goes: an everyday site that gives nothing away (GOV.UK's choice too).
     QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
     INVITATION_TTL_HOURS = int(os.environ.get("INVITATION_TTL_HOURS", "72"))
+
+    # Email (Flask-Mailman). Messages wait in the outbox until `flask mail send` (directory/mail/).
+    # With no MAIL_SERVER, development prints each message to the terminal instead of sending it.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "London referral and care pathway directory <directory@localhost>"
+    )
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or ("smtp" if MAIL_SERVER else "console")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "20"))
+    # Development delivers each request's mail when the request ends, so it shows in the terminal;
+    # elsewhere messages wait for `flask mail send`.
+    MAIL_SEND_AT_ONCE = _bool("MAIL_SEND_AT_ONCE", MAIL_BACKEND == "console")
+    # Tries before a message is given up (`flask mail retry` puts given-up ones back).
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+    # How long a "still accurate" link in a reminder works, and a forgotten-password link.
+    CONFIRMATION_LINK_DAYS = int(os.environ.get("CONFIRMATION_LINK_DAYS", "45"))
+    RESET_LINK_HOURS = int(os.environ.get("RESET_LINK_HOURS", "2"))
+    # Editors are reminded this many days before a listing goes stale, and again when it does.
+    REMIND_BEFORE_STALE_DAYS = int(os.environ.get("REMIND_BEFORE_STALE_DAYS", "30"))
+    # What an agency says about taking new referrals is shown as out of date after this many days.
+    CAPACITY_FRESH_DAYS = int(os.environ.get("CAPACITY_FRESH_DAYS", "30"))
     # Unmet-need insights: a search term is shown only when at least this many searches used it.
     INSIGHTS_MIN_COUNT = int(os.environ.get("INSIGHTS_MIN_COUNT", "5"))
     INSIGHTS_RETENTION_DAYS = int(os.environ.get("INSIGHTS_RETENTION_DAYS", "365"))
@@ -112,6 +138,10 @@ class ProductionConfig(Config):
     TRUSTED_HOSTS = trusted_hosts(DIRECTORY_BASE_URL, os.environ.get("TRUSTED_HOSTS"))
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # Production never prints mail (a reset link) to its logs: with no MAIL_SERVER it uses localhost.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or "smtp"
+    MAIL_SEND_AT_ONCE = _bool("MAIL_SEND_AT_ONCE", False)
     PREFERRED_URL_SCHEME = "https"
 
 
@@ -129,6 +159,9 @@ class TestConfig(Config):
     SEARCH_POLL_SECONDS = 0  # tests drive the change log explicitly
     UNMET_NEED_FLUSH_SECONDS = 0  # written at once (tests of the waiting set it themselves)
     DIRECTORY_NOW = None
+    MAIL_SERVER = ""
+    MAIL_BACKEND = "locmem"  # flask_mailman's outbox list; tests with a real server set "smtp"
+    MAIL_SEND_AT_ONCE = False
 
 
 def config_for_environment():

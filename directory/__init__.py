@@ -22,6 +22,7 @@ def create_app(config_class=Config):
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_mail(app)
     register_commands(app)
     register_template_helpers(app)
     # Last, so the search index follows commits made by everything registered above.
@@ -73,7 +74,7 @@ def register_extensions(app):
         models,  # noqa: F401  (registers the mappers before anything queries)
         revisions,  # noqa: F401  (installs the revision listener)
     )
-    from .extensions import csrf, db, limiter, login_manager, migrate
+    from .extensions import csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     with app.app_context():
@@ -85,6 +86,7 @@ def register_extensions(app):
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
 
 
 def register_blueprints(app):
@@ -128,6 +130,12 @@ def register_errorhandlers(app):
     from . import errors
 
     errors.init_app(app)
+
+
+def register_mail(app):
+    from . import mail
+
+    mail.init_app(app)
 
 
 def register_commands(app):

@@ -1,6 +1,6 @@
 """What time it is in London. One place, so tests and demos can pin "now"."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -15,3 +15,8 @@ def now() -> datetime:
         moment = datetime.fromisoformat(pinned)
         return moment.replace(tzinfo=LONDON) if moment.tzinfo is None else moment.astimezone(LONDON)
     return datetime.now(LONDON)
+
+
+def utcnow() -> datetime:
+    """Return `now()` in UTC: what mail, reminders and their links compare stored times with."""
+    return now().astimezone(UTC)

@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, event, text
 from config import TestConfig
 from directory import create_app
 from directory.extensions import db
+from tests.mail_server import real_mail, smtp_server  # noqa: F401  (fixtures for every test that sends mail)
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 if TEST_DATABASE_URL.startswith("postgresql://"):

@@ -8,6 +8,7 @@ from .. import accounts, audit, listing, moderation
 from ..agency.views import history_page
 from ..extensions import db
 from ..links import external_url
+from ..mail import delivery
 from ..models import Organisation, RevisionStatus, User
 from ..moderation import content
 from ..network.forms import MembershipForm
@@ -28,7 +29,10 @@ from .forms import ApproveForm, ButtonForm, InviteForm, OrganisationForm, Reject
 def dashboard():
     """Show what needs an admin: pending changes, reports, stale listings, agencies without editors."""
     return render_template(
-        "admin/dashboard.html", summary=moderation.admin_summary(), content_pending=len(content.pending())
+        "admin/dashboard.html",
+        summary=moderation.admin_summary(),
+        content_pending=len(content.pending()),
+        outbox=delivery.status(),
     )
 
 

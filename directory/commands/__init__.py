@@ -4,7 +4,7 @@ Only this package imports click: domain modules hold the work and raise domain e
 reads its arguments, calls them, commits (when it writes) and says what happened.
 """
 
-from . import backup, database, hsds, insights, search, users
+from . import backup, database, hsds, insights, mail, search, users
 
 
 def init_app(app):
@@ -15,6 +15,7 @@ def init_app(app):
     app.cli.add_command(hsds.hsds_cli)
     app.cli.add_command(search.search_cli)
     app.cli.add_command(users.users_cli)
+    app.cli.add_command(mail.mail_cli)
     app.cli.add_command(insights.insights_cli)
     app.cli.add_command(backup.backup_command)
     app.cli.add_command(backup.restore_command)

@@ -22,6 +22,7 @@ from .listings import (
     service_catchment,
     service_terms,
 )
+from .mail import CapacityStatement, ConfirmationLink, OutboxMessage, Reminder
 from .moderation import AuditEvent, ProblemReport, Revision, RevisionStatus
 from .network import ContentRevision, ContentStatus, Event, NetworkSettings
 from .reference import LONDON_ONS_CODE, ONS_GEOGRAPHY_URI, Borough, Taxonomy, TaxonomyTerm
@@ -31,6 +32,8 @@ from .sharing import ShareNumber
 
 __all__ = [
     "AuditEvent",
+    "CapacityStatement",
+    "ConfirmationLink",
     "Borough",
     "CONFIDENCE_LEVELS",
     "Catchment",
@@ -47,12 +50,14 @@ __all__ = [
     "Membership",
     "NetworkSettings",
     "ONS_GEOGRAPHY_URI",
+    "OutboxMessage",
     "Organisation",
     "Pathway",
     "PathwayStage",
     "Phone",
     "ProblemReport",
     "RESOURCE_FORMATS",
+    "Reminder",
     "Resource",
     "Revision",
     "RevisionStatus",

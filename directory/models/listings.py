@@ -151,6 +151,13 @@ class Service(db.Model):
     # Verification is a person confirming the listing is still true: not an import, not a no-op save.
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # How the last verification was made: phone, email, visit or agency (the agency itself).
+    verification_method: Mapped[str | None] = mapped_column(String(20))
+    # Whether it takes new referrals now (directory/capacity.py), as the agency last said and when;
+    # kept out of the listing's snapshot, like verification, so saying it never waits for review.
+    capacity: Mapped[str | None] = mapped_column(String(20))
+    capacity_wait_weeks: Mapped[int | None] = mapped_column(Integer)
+    capacity_stated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Bumped on every published change; an edit based on an older version is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
