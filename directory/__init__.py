@@ -95,8 +95,11 @@ def register_blueprints(app):
     from .admin import bp as admin_bp
     from .admin import content_views as admin_content_views  # noqa: F401
     from .admin import network_views as admin_network_views  # noqa: F401
+    from .admin import onboarding_views as admin_onboarding_views  # noqa: F401
     from .admin import views as admin_views  # noqa: F401
     from .agency import bp as agency_bp
+    from .agency import capacity_views as agency_capacity_views  # noqa: F401
+    from .agency import confirm_views as agency_confirm_views  # noqa: F401
     from .agency import content_views as agency_content_views  # noqa: F401
     from .agency import views as agency_views  # noqa: F401
     from .api import bp as api_bp

@@ -1,7 +1,8 @@
 """People who sign in: passwords, invitation and reset links, roles.
 
-There is no mail server: a link is shown once to whoever issued it (an admin, or the CLI for the
-first admin) and they pass it on. Only a SHA-256 hash of the token is stored.
+A link is shown once to whoever issued it (an admin, or the CLI for the first admin), and
+directory/account_mail.py emails it too (mail imports this module, so it cannot send mail itself).
+Only a SHA-256 hash of the token is stored.
 
 The functions here stage changes (with their audit events) and raise AccountError; the view or CLI
 command that calls them commits (STYLE.md 18).
@@ -17,7 +18,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import audit, plain_text, sign_in_sessions
+from . import audit, clock, plain_text, sign_in_sessions
 from .extensions import db
 from .models import Invitation, Membership, Organisation, SignInSession, User
 from .models.base import as_utc, utcnow
@@ -126,19 +127,28 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_link(user: User, purpose: str, created_by: User | None = None) -> str:
-    """Create a single-use set-password link for `user` and return its token (shown once).
-
-    Issuing a link cancels any earlier unused one for the same person.
-    """
-    now = utcnow()
+def cancel_links(user: User | None) -> None:
+    """Use up every unused link of `user`; None matches nobody (the same query, for equal timing)."""
     db.session.execute(
         update(Invitation)
-        .where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
-        .values(used_at=now)
+        .where(Invitation.user_id == (user.id if user is not None else None), Invitation.used_at.is_(None))
+        .values(used_at=clock.utcnow())
     )
+
+
+def issue_link(
+    user: User, purpose: str, created_by: User | None = None, hours: int | None = None
+) -> str:
+    """Create a single-use set-password link for `user` and return its token (shown once).
+
+    It expires after `hours` (INVITATION_TTL_HOURS unless given). Issuing a link cancels any
+    earlier unused one for the same person.
+    """
+    now = clock.utcnow()  # the fake clock, so tests can see a link expire
+    cancel_links(user)
     token = secrets.token_urlsafe(32)
-    hours = current_app.config.get("INVITATION_TTL_HOURS", 72)
+    if hours is None:
+        hours = current_app.config.get("INVITATION_TTL_HOURS", 72)
     db.session.add(
         Invitation(
             token_hash=_hash_token(token),
@@ -159,9 +169,9 @@ def find_link(token: str) -> Invitation:
     if invitation is None:
         raise LinkError("This link is not valid. Check you copied all of it, or ask an admin for a new one.")
     if invitation.used_at is not None:
-        raise LinkError("This link has already been used or was replaced. Ask an admin for a new one.")
-    if as_utc(invitation.expires_at) <= utcnow():
-        raise LinkError("This link has expired. Ask an admin for a new one.")
+        raise LinkError("This link has already been used or was replaced. Ask for a new one below.")
+    if as_utc(invitation.expires_at) <= clock.utcnow():
+        raise LinkError("This link has expired. Ask for a new one below.")
     if not invitation.user.is_active:
         raise LinkError("This account has been switched off. Ask an admin if you need it back.")
     return invitation
@@ -196,8 +206,13 @@ def create_admin(email: str, by: User | None = None) -> User:
     return user
 
 
-def invite_editor(email: str, organisation: Organisation, by: User, name: str = "") -> tuple[User, str]:
-    """Make `email` an editor of `organisation` and return (user, token for a set-password link)."""
+def invite_editor(
+    email: str, organisation: Organisation, by: User | None, name: str = ""
+) -> tuple[User, str]:
+    """Make `email` an editor of `organisation` and return (user, token for a set-password link).
+
+    `by` is the admin, or None for the command line.
+    """
     email = normalise_email(email)
     user = find_user(email)
     if user is None:

@@ -23,6 +23,7 @@ ACTIONS = {
     "account-disabled": "Account switched off",
     "invitation-issued": "Invitation link issued",
     "reset-link-issued": "Password reset link issued",
+    "password-reset-requested": "Asked for a password link by email",
     "organisation-created": "Organisation created",
     "revision-proposed": "Change proposed",
     "revision-approved": "Change approved",
@@ -30,6 +31,10 @@ ACTIONS = {
     "revision-withdrawn": "Change withdrawn",
     "revision-restored": "Earlier version restored",
     "service-verified": "Listing confirmed still accurate",
+    "confirmation-link-used": "Confirmed still accurate from an emailed link",
+    "capacity-stated": "Said whether it takes new referrals",
+    "capacity-confirmed": "Confirmed what it said about new referrals",
+    "capacity-cleared": "Stopped saying whether it takes new referrals",
     "report-resolved": "Problem report resolved",
 }
 

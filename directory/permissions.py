@@ -17,6 +17,8 @@ from .moderation import content
 ADMIN = "admin"
 AGENCY = "agency"
 SIGNED_IN = "signed-in"
+# No sign-in: a signed, single-use link in the URL is the authority (the emailed "still accurate" link).
+SIGNED_LINK = "signed-link"
 
 
 def _require(check, permission):
@@ -33,6 +35,12 @@ def _require(check, permission):
         return wrapped
 
     return decorator
+
+
+def signed_link_required(view):
+    """Mark a view whose signed link is its authority; the view itself checks the link and says why not."""
+    view.permission = SIGNED_LINK
+    return view
 
 
 def is_agency_member(user) -> bool:

@@ -196,7 +196,13 @@ def _searchable_neighbours(session: Session) -> set[str]:
 
 def _verification_changed(service: Service) -> bool:
     state = inspect(service)
-    return any(state.attrs[name].history.has_changes() for name in ("verified_at", "seeded"))
+    return any(state.attrs[name].history.has_changes() for name in _SHOWN_OUTSIDE_SNAPSHOT)
+
+
+# Columns kept out of the snapshot that result cards still show: changing one re-indexes the listing.
+_SHOWN_OUTSIDE_SNAPSHOT = (
+    "verified_at", "seeded", "capacity", "capacity_wait_weeks", "capacity_stated_at", "verification_method",
+)
 
 
 @event.listens_for(Session, "before_flush")

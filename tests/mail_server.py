@@ -81,6 +81,11 @@ def smtp_server():
 @pytest.fixture
 def real_mail(app, smtp_server):
     """Point the app's mail at the loopback server; return the server."""
+    return use_server(app, smtp_server)
+
+
+def use_server(app, smtp_server):
+    """Point `app`'s mail at the loopback server (for an app other than the `app` fixture's)."""
     app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port,
                       MAIL_USE_TLS=False, MAIL_TIMEOUT=5)
     app.extensions["mailman"] = Mail.init_mail(app.config, app.testing)  # it reads its settings once

@@ -1,5 +1,6 @@
 """Admin forms: organisations, invitations, review decisions."""
 
+from flask_wtf.file import FileField
 from wtforms import EmailField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -35,6 +36,24 @@ class InviteForm(DirectoryForm):
     )
     name = StringField("Their name (optional)", validators=[Length(max=120)])
     submit = SubmitField("Create invitation link")
+
+
+class InviteManyForm(DirectoryForm):
+    """Rows of `email,organisation`, as a CSV file or pasted (checked in directory/onboarding.py)."""
+
+    csv_file = FileField(
+        "CSV file",
+        description="Saved from a spreadsheet as CSV (UTF-8): up to 1,000 rows and 1 MB.",
+        render_kw={"accept": ".csv,text/csv"},
+    )
+    rows = TextAreaField(
+        "Or paste the rows",
+        description="One person per line: their email address, a comma, then the organisation's exact name.",
+        # onboarding.MAX_BYTES, counted in characters here; onboarding counts the bytes again.
+        validators=[Length(max=1_000_000, message="That is more than 1 MB of text. Split it up.")],
+        render_kw={"rows": 8, "spellcheck": "false"},
+    )
+    submit = SubmitField("Check and invite")
 
 
 class ApproveForm(DirectoryForm):

@@ -4,12 +4,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import accounts, audit, listing, moderation
+from .. import account_mail, accounts, audit, completeness, listing, moderation
 from ..agency.views import history_page
 from ..extensions import db
 from ..links import external_url
 from ..mail import delivery
-from ..models import Organisation, RevisionStatus, User
+from ..models import RevisionStatus, User
 from ..moderation import content
 from ..network.forms import MembershipForm
 from ..permissions import (
@@ -52,12 +52,16 @@ def organisations():
             db.session.commit()
             flash(f"{organisation.name} was created. Now invite its editors.", "success")
             return redirect(url_for("admin.organisation", organisation_id=organisation.id))
-    summaries = {s.organisation.id: s for s in moderation.admin_summary_rows()}
+    rows = moderation.admin_summary_rows()
+    without_editor = request.args.get("editors") == "none"
     return render_template(
         "admin/organisations.html",
         form=form,
-        summaries=summaries,
-        organisations=db.session.scalars(select(Organisation).order_by(Organisation.name)).all(),
+        summaries={s.organisation.id: s for s in rows},
+        organisations=[s.organisation for s in rows if s.active_editors == 0 or not without_editor],
+        without_editor=without_editor,
+        count_without_editor=sum(1 for s in rows if s.active_editors == 0),
+        gap_names=list(completeness.GAP_NAMES.values()),
     )
 
 
@@ -98,7 +102,7 @@ def _memberships(organisation):
 @bp.post("/organisations/<organisation_id>/invite")
 @admin_required
 def invite(organisation_id):
-    """Make someone an editor and show the single-use link to send them."""
+    """Make someone an editor, email them the single-use link, and show it to copy by hand too."""
     organisation = get_organisation_or_404(organisation_id)
     form = InviteForm()
     if not form.validate_on_submit():
@@ -108,6 +112,7 @@ def invite(organisation_id):
     except accounts.AccountError as exc:
         form.email.errors.append(str(exc))
         return _organisation_page(organisation, form, status=400)
+    account_mail.send_invitation(user, token, organisation, current_user)
     db.session.commit()
     link = external_url("auth.set_password", token=token)
     return _organisation_page(organisation, InviteForm(formdata=None), link=link, invited=user)
@@ -144,7 +149,7 @@ def user(user_id):
 @bp.post("/users/<int:user_id>/reset")
 @admin_required
 def reset_link(user_id):
-    """Issue a new set-password link and show it to the admin to send."""
+    """Issue a new set-password link, email it, and show it to the admin to send by hand too."""
     person = get_user_or_404(user_id)
     if not ButtonForm().validate_on_submit():
         abort(400, "The form expired. Go back, reload the page and try again.")
@@ -153,6 +158,7 @@ def reset_link(user_id):
     except accounts.AccountError as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin.user", user_id=person.id))
+    account_mail.send_reset(person, token, by=current_user)
     db.session.commit()
     link = external_url("auth.set_password", token=token)
     return render_template("admin/user.html", person=person, button=ButtonForm(), link=link)
@@ -274,11 +280,16 @@ def reject(revision_id):
 @bp.post("/services/<service_id>/restore/<int:revision_id>")
 @admin_required
 def restore(service_id, revision_id):
-    """Publish an earlier version of a listing again, as a new revision."""
+    """Publish an earlier version of a listing again, as a new revision, once the admin saw what changes."""
     service = get_service_or_404(service_id)
     revision = get_revision_or_404(revision_id)
     form = RestoreForm()
+    # A restore is published at once, without review: the first press only shows what it changes.
+    confirmed = request.form.get("confirm") == "yes"
     if form.validate_on_submit():
+        restorable = revision.service_id == service.id and revision.status == RevisionStatus.PUBLISHED
+        if restorable and not confirmed:
+            return _restore_page(service, revision, form)
         try:
             moderation.restore(service, revision, current_user, form.reason.data)
             db.session.commit()
@@ -288,8 +299,18 @@ def restore(service_id, revision_id):
         else:
             flash(f"Restored version {revision.number} of {service.name}.", "success")
     elif form.reason.errors:
+        if confirmed:
+            return _restore_page(service, revision, form, status=400)
         return history_page(service, revision.id, form.reason, status=400)
     return redirect(url_for("agency.history", service_id=service.id))
+
+
+def _restore_page(service, revision, form, status=200):
+    """Ask to confirm a restore, showing what it changes in the listing as published now."""
+    changes = listing.diff(listing.take(service), revision.snapshot)
+    return render_template(
+        "admin/restore.html", service=service, revision=revision, form=form, changes=changes
+    ), status
 
 
 @bp.post("/reports/<int:report_id>/resolve")

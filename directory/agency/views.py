@@ -4,9 +4,10 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import FieldList, FormField, SelectChoice
 
-from .. import coverage, listing, moderation, revisions
+from .. import completeness, coverage, listing, moderation, revisions, shared_locations
 from ..extensions import db
 from ..models import RevisionStatus
+from ..moderation.confirming import why_not_confirmable
 from ..permissions import (
     agency_member_required,
     editable_organisations,
@@ -15,6 +16,7 @@ from ..permissions import (
     get_service_or_404,
 )
 from . import bp
+from .capacity_forms import VerifyForm, page_context
 from .forms import CloseForm, ConfirmForm, NewServiceForm, ServiceForm, blank_snapshot
 
 
@@ -28,6 +30,7 @@ def dashboard():
         states=states,
         organisations=editable_organisations(current_user) if not current_user.is_admin else [],
         stale_after_days=_stale_days(),
+        completeness=completeness.for_services([state.service for state in states]),
         # Admins see every organisation's freshness under Insights; an editor sees their own here.
         freshness=None if current_user.is_admin else coverage.freshness_for_organisations(
             current_user.organisation_ids
@@ -39,7 +42,11 @@ def dashboard():
 @agency_member_required
 def service(service_id):
     """Show a listing's status, pending changes, rejections and open problem reports."""
-    service = get_service_or_404(service_id)
+    return service_page(get_service_or_404(service_id))
+
+
+def service_page(service, status=200, **forms):
+    """Render the service page; `forms` (capacity_form, verify_form) are sent ones, with their errors."""
     state = moderation.listing_states([service])[0]
     pending_diffs = [(r, listing.diff(listing.take(service), r.snapshot)) for r in state.pending]
     return render_template(
@@ -50,7 +57,10 @@ def service(service_id):
         confirm_form=ConfirmForm(),
         stale_after_days=_stale_days(),
         may_withdraw=moderation.may_withdraw,
-    )
+        completeness=completeness.of(service),
+        confirm_refused=why_not_confirmable(service, state.pending),
+        **page_context(service, **forms),
+    ), status
 
 
 @bp.route("/services/<service_id>/edit", methods=["GET", "POST"])
@@ -61,9 +71,12 @@ def edit_service(service_id):
     start, version, pending_id = moderation.starting_point(service)
     form = ServiceForm.from_snapshot(start, version, pending_id)
     conflict = None
+    shared = shared_locations.other_listings(_location_ids(service, start), service.id)
     if form.is_submitted() and form.wants_more_rows:
         form.add_spares(extra_location=bool(form.add_location.data), extra_rows=bool(form.add_rows.data))
-        return render_template("agency/edit.html", form=form, service=service, conflict=None)
+        return render_template(
+            "agency/edit.html", form=form, service=service, conflict=None, shared=shared
+        )
     if form.validate_on_submit():
         data = form.to_snapshot(start, _location_ids(service, start))
         try:
@@ -92,7 +105,7 @@ def edit_service(service_id):
             )
             return redirect(url_for("agency.service", service_id=service.id))
     form.add_spares()
-    return render_template("agency/edit.html", form=form, service=service, conflict=conflict)
+    return render_template("agency/edit.html", form=form, service=service, conflict=conflict, shared=shared)
 
 
 @bp.route("/services/new", methods=["GET", "POST"])
@@ -122,10 +135,18 @@ def new_service():
 @bp.post("/services/<service_id>/verify")
 @agency_member_required
 def verify(service_id):
-    """Record that the listing is still accurate."""
+    """Record that the listing is still accurate, and how (an admin says how they checked)."""
     service = get_service_or_404(service_id)
-    if ConfirmForm().validate_on_submit():
-        moderation.verify(service, current_user)
+    refused = why_not_confirmable(service)
+    if refused:
+        flash(refused, "error")
+        return redirect(url_for("agency.service", service_id=service.id))
+    form = VerifyForm()
+    if form.validate_on_submit():
+        method = form.chosen_method(current_user)
+        if method is None:
+            return service_page(service, verify_form=form, status=400)
+        moderation.verify(service, current_user, method=method or None)
         db.session.commit()
         flash("Thank you. The listing is marked as checked today.", "success")
     return redirect(url_for("agency.service", service_id=service.id))

@@ -1,7 +1,7 @@
 """Sign-in and password forms."""
 
 from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ..accounts import MIN_PASSWORD_LENGTH
 from ..forms import DirectoryForm
@@ -19,6 +19,20 @@ class LoginForm(DirectoryForm):
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField("Sign in")
+
+
+class ForgotPasswordForm(DirectoryForm):
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter your email address."),
+            Length(max=254),
+            Email("Enter an email address, like name@example.org.", check_deliverability=False),
+        ],
+        description="The address you sign in with.",
+        render_kw={"autocomplete": "username"},
+    )
+    submit = SubmitField("Send me a link")
 
 
 class SetPasswordForm(DirectoryForm):

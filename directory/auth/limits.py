@@ -30,7 +30,7 @@ ACCOUNT = f"{ACCOUNT_PER_DAY} per day"
 
 TOO_MANY = (
     "Too many sign-in attempts. For your account's safety, wait a few minutes before trying again. "
-    "If you have forgotten your password, ask a directory admin for a new set-password link."
+    'If you have forgotten your password, use "Forgot your password?" below the sign-in form.'
 )
 
 
@@ -51,6 +51,25 @@ def account_key() -> str:
 
 def account_and_address_key() -> str:
     return f"sign-in-account-address:{_email_key()}:{address()}"
+
+
+# "Forgot your password?" counts every request, found or not (the answer is the same for both):
+# a few a day for one address typed, so nobody can fill a stranger's inbox, and a few dozen from
+# one client address, so nobody can walk a list of addresses.
+FORGOT_EMAIL = "3 per hour;6 per day"
+FORGOT_ADDRESS = "10 per hour;30 per day"
+FORGOT_TOO_MANY = (
+    "Too many requests for a password link. If one was sent it is in your inbox (check the spam "
+    "folder too); otherwise wait an hour and try again, or ask a directory admin."
+)
+
+
+def forgot_email_key() -> str:
+    return f"forgot-password-email:{_email_key()}"
+
+
+def forgot_address_key() -> str:
+    return f"forgot-password-address:{address()}"
 
 
 def failed(response) -> bool:

@@ -5,11 +5,18 @@ from urllib.parse import urlparse
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from .. import accounts, plain_text, sign_in_sessions
+from .. import account_mail, accounts, plain_text, sign_in_sessions
 from ..extensions import db, limiter
 from ..permissions import login_required
 from . import bp, limits
-from .forms import ChangePasswordForm, EndSessionForm, LoginForm, LogoutForm, SetPasswordForm
+from .forms import (
+    ChangePasswordForm,
+    EndSessionForm,
+    ForgotPasswordForm,
+    LoginForm,
+    LogoutForm,
+    SetPasswordForm,
+)
 
 
 def _sign_in_limit(limit, key_func):
@@ -47,6 +54,21 @@ def logout():
     if LogoutForm().validate_on_submit():
         return _sign_out()
     return redirect(url_for("public.home"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(limits.FORGOT_ADDRESS, methods=["POST"], key_func=limits.forgot_address_key,
+               error_message=limits.FORGOT_TOO_MANY)
+@limiter.limit(limits.FORGOT_EMAIL, methods=["POST"], key_func=limits.forgot_email_key,
+               error_message=limits.FORGOT_TOO_MANY)
+def forgot_password():
+    """Email a set-password link to a real, active account; answer the same for any address."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        account_mail.request_reset(form.email.data, request.remote_addr)
+        db.session.commit()  # the link, its email and the audit event together
+        return render_template("auth/forgot_password.html", form=None, sent_to=form.email.data)
+    return render_template("auth/forgot_password.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])

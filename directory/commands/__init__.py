@@ -4,7 +4,7 @@ Only this package imports click: domain modules hold the work and raise domain e
 reads its arguments, calls them, commits (when it writes) and says what happened.
 """
 
-from . import backup, database, hsds, insights, mail, search, users
+from . import backup, database, hsds, insights, mail, notify, reminders, search, users
 
 
 def init_app(app):
@@ -16,6 +16,8 @@ def init_app(app):
     app.cli.add_command(search.search_cli)
     app.cli.add_command(users.users_cli)
     app.cli.add_command(mail.mail_cli)
+    app.cli.add_command(notify.notify_cli)
+    app.cli.add_command(reminders.reminders_cli)
     app.cli.add_command(insights.insights_cli)
     app.cli.add_command(backup.backup_command)
     app.cli.add_command(backup.restore_command)

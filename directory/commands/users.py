@@ -4,7 +4,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .. import accounts, sign_in_sessions
+from .. import accounts, onboarding, sign_in_sessions
 from ..extensions import db
 from ..links import external_url
 
@@ -46,6 +46,38 @@ def create_admin_command(email, ask_password, base_url):
         f"{user.email} is an admin. Open this link within {hours} hours to set the password (it works once):"
     )
     click.echo(link)
+
+
+@users_cli.command("invite-csv")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def invite_csv_command(file):
+    """Invite the editors in FILE (rows of email,organisation) and email each a set-password link.
+
+    Every row is checked first: if any is wrong, nobody is invited and the rows to fix are listed.
+    """
+    with open(file, "rb") as handle:
+        data = handle.read(onboarding.MAX_BYTES + 1)
+    try:
+        parsed = onboarding.parse_invitations(onboarding.read_csv(data, file))
+    except onboarding.OnboardingError as exc:
+        raise click.ClickException(f"{file}: {exc} Nobody was invited.") from exc
+    if parsed.problems:
+        for problem in parsed.problems:
+            click.echo(f"{file}, row {problem.line}: {problem.message} ({problem.text})", err=True)
+        raise click.ClickException(
+            f"{len(parsed.problems)} row(s) need fixing. Nobody was invited: fix them and run this again."
+        )
+    try:
+        outcomes = onboarding.invite_all(parsed.rows, by=None)
+        db.session.commit()
+    except accounts.AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{exc} Nobody was invited.") from exc
+    for outcome in outcomes:
+        result = "invited, link emailed" if outcome.invited else "already an editor, nothing sent"
+        click.echo(f"{outcome.email}\t{outcome.organisation.name}\t{result}")
+    invited = sum(outcome.invited for outcome in outcomes)
+    click.echo(f"{invited} invited, {len(outcomes) - invited} already editors. `flask mail send` sends it.")
 
 
 @users_cli.command("prune-sessions")

@@ -1,7 +1,7 @@
 """Our model as ORUK JSON: services with their organisation, locations, hours, areas and phones.
 
 Where ORUK dropped an HSDS field we still hold (phones, application_process,
-eligibility_description, fees_description, language names, address_2), the HSDS 3.0 name is used:
+eligibility_description, fees_description, wait_time, language names, address_2), the HSDS 3.0 name is used:
 the ORUK schemas allow extra properties. Catchment travels as `service_areas` with ONS geography
 URIs; vocabularies as attributes (`vocabularies.py`).
 
@@ -15,6 +15,7 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import capacity
 from ..extensions import db
 from ..models import (
     LONDON_ONS_CODE,
@@ -314,6 +315,8 @@ def service(s: Service, context: ExportContext, *, full: bool = True) -> dict:
         "application_process": s.application_process or "",
         "eligibility_description": s.eligibility_description or "",
         "accessibility_description": s.accessibility or "",
+        # HSDS 3.0's wait_time (ORUK dropped it): what the service last said about new referrals, dated.
+        "wait_time": capacity.dated_label(s),
         "organization": organization(s.organisation, context),
     }
     if full:

@@ -1,11 +1,14 @@
 """What needs attention: each agency listing's state, the review queue, reports and freshness figures."""
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
+from .. import clock, completeness
 from ..extensions import db
 from ..models import Membership, Organisation, ProblemReport, Revision, RevisionStatus, Service, User
 from ..models.base import as_utc, utcnow
@@ -121,38 +124,70 @@ def open_reports() -> list[ProblemReport]:
 
 @dataclass
 class OrganisationSummary:
-    """An organisation with how many live listings it has, how many are stale, and its editors."""
+    """An organisation's live listings (how many, how fresh, how complete) and its editors."""
 
     organisation: Organisation
     services: int
-    stale: int
+    stale: int  # not checked within STALE_AFTER_DAYS, the never-checked included
     active_editors: int
+    never_checked: int = 0
+    complete: int = 0  # live listings lacking nothing
+    lacking: dict[str, int] = field(default_factory=dict)  # gap name → live listings lacking it
+    invited: int = 0  # people invited who have not set a password yet
+
+    @property
+    def checked_recently(self) -> int:
+        return self.services - self.stale
+
+    @property
+    def checked_long_ago(self) -> int:
+        return self.stale - self.never_checked
 
 
 def admin_summary_rows() -> list[OrganisationSummary]:
-    """Return each organisation with its live, stale and editor counts."""
-    now = utcnow()
-    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    editors = dict(
-        db.session.execute(
-            select(Membership.organisation_id, func.count())
-            .join(User, User.id == Membership.user_id)
-            .where(User.is_active.is_(True), User.password_hash.is_not(None))
-            .group_by(Membership.organisation_id)
-        ).all()
-    )
+    """Return each organisation with its live, stale, never-checked, complete and editor counts."""
+    now = clock.utcnow()  # the fake clock, so "a month later" can be shown
+    # Every organisation's listings and what completeness reads, in a few queries however many there are.
+    organisations = db.session.scalars(
+        select(Organisation)
+        .order_by(Organisation.name)
+        .options(selectinload(Organisation.services).options(*completeness.LOADING))
+    ).all()
+    editors, invited = _members(User.password_hash.is_not(None)), _members(User.password_hash.is_(None))
     summaries = []
     for organisation in organisations:
         live = [s for s in organisation.services if s.is_visible]
+        gaps = [completeness.of(s).gaps for s in live]
         summaries.append(
             OrganisationSummary(
                 organisation=organisation,
                 services=len(live),
                 stale=sum(1 for s in live if is_stale(s, now)),
                 active_editors=editors.get(organisation.id, 0),
+                never_checked=sum(1 for s in live if s.verified_at is None),
+                complete=sum(1 for listing_gaps in gaps if not listing_gaps),
+                lacking=_lacking(gaps),
+                invited=invited.get(organisation.id, 0),
             )
         )
     return summaries
+
+
+def _members(condition) -> dict[str, int]:
+    """Count each organisation's active members who meet `condition`."""
+    return dict(
+        db.session.execute(
+            select(Membership.organisation_id, func.count())
+            .join(User, User.id == Membership.user_id)
+            .where(User.is_active.is_(True), condition)
+            .group_by(Membership.organisation_id)
+        ).all()
+    )
+
+
+def _lacking(gap_lists) -> dict[str, int]:
+    counts = Counter(gap.name for gaps in gap_lists for gap in gaps)
+    return {name: counts[name] for name in completeness.GAP_NAMES.values() if counts[name]}
 
 
 def admin_summary() -> dict:

@@ -8,7 +8,7 @@ commits once (or, after an error, rolls back: approving or restoring may have ha
 
 from sqlalchemy import select
 
-from .. import audit, listing, revisions
+from .. import audit, clock, listing, notifications, revisions
 from ..extensions import db
 from ..models import Organisation, ProblemReport, Revision, RevisionStatus, Service, User
 from ..models.base import utcnow
@@ -250,6 +250,7 @@ def approve(revision: Revision, reviewer: User, note: str = "") -> None:
     audit.record(
         "revision-approved", actor=reviewer, target=revision, service=service.name, kind=revision.kind
     )
+    notifications.change_reviewed(revision)  # only a change that published something is news
 
 
 def reject(revision: Revision, reviewer: User, reason: str) -> None:
@@ -269,6 +270,7 @@ def reject(revision: Revision, reviewer: User, reason: str) -> None:
         service=revision.service.name,
         reason=reason.strip(),
     )
+    notifications.change_reviewed(revision)
 
 
 def restore(service: Service, revision: Revision, by: User, reason: str = "") -> None:
@@ -300,11 +302,24 @@ def _apply(service: Service, data: listing.Snapshot) -> None:
     db.session.flush()
 
 
-def verify(service: Service, by: User) -> None:
-    """Record that a person confirmed the listing is still accurate (no revision is written)."""
-    service.verified_at = utcnow()
+# How a listing was checked: an admin phoning, emailing or visiting the service, or the agency itself.
+VERIFICATION_METHODS = {
+    "phone": "by phone with the service",
+    "email": "by email with the service",
+    "visit": "by visiting the service",
+    "agency": "confirmed by the service itself",
+}
+
+
+def verify(service: Service, by: User, *, method: str | None = None) -> None:
+    """Record that a person confirmed the listing is still accurate (no revision is written), and how."""
+    if method is not None and method not in VERIFICATION_METHODS:
+        raise ModerationError("Choose how the listing was checked: by phone, by email or by a visit.")
+    # The directory's clock (a pinned DIRECTORY_NOW in tests and demos), as reminders' due dates are.
+    service.verified_at = clock.utcnow()
     service.verified_by_id = by.id
-    audit.record("service-verified", actor=by, target=service)
+    service.verification_method = method
+    audit.record("service-verified", actor=by, target=service, method=method)
 
 
 def resolve_report(report: ProblemReport, by: User, note: str = "") -> None:

@@ -4,8 +4,9 @@ A results page shows twenty cards (the `card_layout` macro, templates/public/_ma
 rendering the macro for each cost more than the search itself, although most of a card changes
 only when its listing does. So a card's markup is rendered once with stand-ins where the per-page
 values go (the links that carry the signposting list, snippet, distance, opening status): its
-frame, which later pages fill in. Its two links cost more than the rest of the card too, so each
-page builds each once with a stand-in id and puts every service's id in its place.
+frame, which later pages fill in (what the service says about new referrals is one of those values:
+it goes out of date with the moment of the request). Its two links cost more than the rest of the card
+too, so each page builds each once with a stand-in id and puts every service's id in its place.
 
 Both are speed tricks only: with the `CARD_FRAMES` setting off, every card renders through its
 macros and every link through url_for, and a test checks that both ways give the same bytes.
@@ -23,6 +24,7 @@ from functools import lru_cache
 from flask import current_app, url_for
 from markupsafe import Markup, escape
 
+from .. import capacity as referrals
 from .. import signposting
 from ..resources import finding
 from ..search import Catalogue, bitsets, documents, engine, english, needs, places, store, text
@@ -79,7 +81,7 @@ class Page:
             macros, service, id_prefix=id_prefix,
             service_href=self.service_url(service.id), add_href=self.add_url(service.id),
             snippet=snippet, distance=distance, why="; ".join(why) if why else None,
-            status=status_badge(service.status(moment)),
+            status=status_badge(service.status(moment)), capacity=referrals.wording(service, moment),
         )
 
 
@@ -99,24 +101,26 @@ def status_badge(status: str) -> Markup:
 
 
 def render(macros, card: cards.Card, heading_level: int = 3, id_prefix: str = "", *, service_href: str,
-           add_href: str, status: str, snippet=None, distance=None, why=None) -> Markup:
+           add_href: str, status: str, snippet=None, distance=None, why=None, capacity=None) -> Markup:
     """Return the card's markup from `macros` (the public/_macros.html module) and its frames:
-    `card_layout` with the per-page values, the optional ones (snippet, distance, why) through their
-    own macros."""
+    `card_layout` with the per-page values, the optional ones (snippet, distance, why, capacity)
+    through their own macros."""
     snippet_part = _filled(macros.card_snippet, (), ("snippet",), (snippet,)) if snippet else ""
     where_part = (_filled(macros.card_distance, (), ("distance",), (distance,)) if distance else "") + (
         _filled(macros.card_why, (), ("why",), (why,)) if why else "")
+    capacity_part = _filled(macros.card_capacity, (), ("capacity",), (capacity,)) if capacity else ""
     return _filled(macros.card_layout, _card(card, heading_level, id_prefix), _PER_PAGE,
-                   (service_href, snippet_part, where_part, status, add_href))
+                   (service_href, snippet_part, where_part, capacity_part, status, add_href))
 
 
 def render_whole(macros, card: cards.Card, heading_level: int = 3, id_prefix: str = "", *, service_href: str,
-                 add_href: str, status: str, snippet=None, distance=None, why=None) -> Markup:
+                 add_href: str, status: str, snippet=None, distance=None, why=None, capacity=None) -> Markup:
     """Return what `render` returns, rendering every macro in full (the `CARD_FRAMES` setting off)."""
     snippet_part = macros.card_snippet(snippet) if snippet else ""
     where_part = (macros.card_distance(distance) if distance else "") + (macros.card_why(why) if why else "")
     return macros.card_layout(service=card, heading_level=heading_level, id_prefix=id_prefix,
                               service_href=service_href, snippet_part=snippet_part, where_part=where_part,
+                              capacity_part=macros.card_capacity(capacity) if capacity else "",
                               status=status, add_href=add_href)
 
 
@@ -129,7 +133,7 @@ def warm(macros, names: Catalogue, listings, frames: bool = True) -> None:
 
 
 # What `card_layout` takes per page, in the order its markup uses them.
-_PER_PAGE = ("service_href", "snippet_part", "where_part", "status", "add_href")
+_PER_PAGE = ("service_href", "snippet_part", "where_part", "capacity_part", "status", "add_href")
 
 
 def _card(card: cards.Card, heading_level: int, id_prefix: str) -> tuple:

@@ -36,6 +36,11 @@ class Card:
     phones: tuple[facts.PhoneNumber, ...] = ()
     website: str = ""  # a usable http(s) address, or ""
     hours_note: str = ""  # the locations' own notes on opening times
+    # What the service last said about new referrals, and when: worded per page (capacity.state), as
+    # whether it is out of date depends on the moment the page is shown.
+    capacity: str | None = None
+    capacity_wait_weeks: int | None = None
+    capacity_stated_at: datetime | None = None
 
     @property
     def contact(self) -> facts.NextStep | None:
@@ -109,6 +114,9 @@ def from_listing(listing: Listing, names: Catalogue) -> Card:
         phones=tuple(facts.PhoneNumber(number, description) for number, description in listing.phones),
         website=facts.website(listing.url),
         hours_note=facts.hours_note_text(listing.hours_notes),
+        capacity=listing.capacity,
+        capacity_wait_weeks=listing.capacity_wait_weeks,
+        capacity_stated_at=listing.capacity_stated_at,
     )
 
 
@@ -131,4 +139,7 @@ def from_service(service: Service) -> Card:
         phones=tuple(facts.PhoneNumber(p.number, p.description or "") for p in service.phones),
         website=facts.website(service.url),
         hours_note=facts.hours_note_text(sal.hours_note for sal in service.service_at_locations),
+        capacity=service.capacity,
+        capacity_wait_weeks=service.capacity_wait_weeks,
+        capacity_stated_at=as_utc(service.capacity_stated_at),
     )

@@ -4,9 +4,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .. import catchment, contact_details
+from .. import capacity, catchment, contact_details
 from ..models import Location, Service
 from ..models.base import as_utc
+from ..moderation.workflow import VERIFICATION_METHODS
 
 # Audiences that make a listing "LGBTQ+-specific" rather than merely open to LGBTQ+ people.
 LGBTQ_AUDIENCES = ("lgbtq", "gay-bi-msm", "trans-non-binary")
@@ -184,3 +185,16 @@ def freshness(service: Service, moment: datetime, stale_after_days: int) -> Fres
     if moment - verified > timedelta(days=stale_after_days):
         return Freshness("stale", verified)
     return Freshness("verified", verified)
+
+
+def verified_how(service: Service) -> str:
+    """Say how the last check was made, to follow its date (" by phone with the service"), or ""."""
+    how = VERIFICATION_METHODS.get(service.verification_method or "", "")
+    if not how:
+        return ""
+    return f", {how}" if service.verification_method == "agency" else f" {how}"
+
+
+def referrals(service: Service, moment: datetime) -> capacity.State | None:
+    """Say whether the service takes new referrals, as it last said (None: it has not said)."""
+    return capacity.state(service, moment)

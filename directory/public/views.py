@@ -16,11 +16,12 @@ from ..models import (
     Service,
     ServiceAtLocation,
 )
+from ..notifications import problem_reported
 from ..resources import catalogue as resource_catalogue
 from ..resources import finding as resource_finding
 from ..search.criteria import ANY_BOROUGH
 from . import bp, card_rendering, cards, facts, filter_tags
-from .forms import FACETS, SORTS, TYPED_PARAMS, ReportForm, SearchQuery
+from .forms import FACETS, REPORT_CATEGORIES, SORTS, TYPED_PARAMS, ReportForm, SearchQuery
 
 # Everything a card or a service page shows, loaded in a few queries rather than one per row.
 CARD_LOADING = (
@@ -209,14 +210,16 @@ def service(service_id):
     error_message="You have sent several reports in a short time. Please try again in an hour.",
 )
 def report_problem(service_id):
-    """Let anyone tell the admins that a listing is wrong; stored for the moderation queue."""
+    """Let anyone tell the admins that a listing is wrong: stored for the queue, emailed to its editors."""
     service = _visible_service_or_404(service_id)
     form = ReportForm()
     if form.validate_on_submit():
-        db.session.add(ProblemReport(
-            service_id=service.id, category=form.category.data, message=form.message.data.strip(),
+        report = ProblemReport(
+            service=service, category=form.category.data, message=form.message.data.strip(),
             contact_email=(form.contact_email.data or "").strip() or None,
-        ))
+        )
+        db.session.add(report)
+        problem_reported(report, dict(REPORT_CATEGORIES)[report.category])
         db.session.commit()
         flash("Thank you. An admin will check your report and correct the listing.", "success")
         return redirect(url_for("public.service", service_id=service.id))

@@ -43,7 +43,7 @@ from ..models.listings import is_listed
 from . import text
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA = 9  # 9: names ("Crystal Palace") are not read as vocabulary concepts; more vocabulary
+SCHEMA = 10  # 10: listings carry what the service says about new referrals (capacity)
 
 
 def _analysis_fingerprint() -> int:
@@ -146,6 +146,10 @@ class Listing:
     phones: list[tuple[str, str]] = field(default_factory=list)  # (number, description), in order
     url: str = ""
     hours_notes: list[str] = field(default_factory=list)  # per location, in order, the non-empty ones
+    # Whether it takes new referrals, as the agency last said and when (capacity.py words it).
+    capacity: str | None = None
+    capacity_wait_weeks: int | None = None
+    capacity_stated_at: datetime | None = None
 
     def term_codes(self, vocabulary: str) -> set[str]:
         # The same question catchment.py asks of a Service.
@@ -180,6 +184,9 @@ def listing_from_service(service: Service) -> Listing:
         phones=[(p.number, p.description or "") for p in service.phones],
         url=service.url or "",
         hours_notes=[sal.hours_note for sal in service.service_at_locations if sal.hours_note],
+        capacity=service.capacity,
+        capacity_wait_weeks=service.capacity_wait_weeks,
+        capacity_stated_at=as_utc(service.capacity_stated_at),
     )
 
 
@@ -194,14 +201,16 @@ def listings_from_rows(session, ids: list[str]) -> dict[str, Listing]:
     rows = session.execute(
         select(Service.id, Service.name, Service.description, Service.eligibility_description,
                Service.organisation_id, Organisation.name, Service.catchment, Service.minimum_age,
-               Service.maximum_age, Service.verified_at, Service.seeded, Service.url)
+               Service.maximum_age, Service.verified_at, Service.seeded, Service.url, Service.capacity,
+               Service.capacity_wait_weeks, Service.capacity_stated_at)
         .join(Organisation, Organisation.id == Service.organisation_id)
         .where(Service.id.in_(ids))
     ).all()
     found = {
         r[0]: Listing(r[0], r[1] or "", r[2] or "", r[3] or "", r[4] or "", r[5] or "", r[6],
                       minimum_age=r[7], maximum_age=r[8], verified_at=as_utc(r[9]), seeded=bool(r[10]),
-                      url=r[11] or "")
+                      url=r[11] or "", capacity=r[12], capacity_wait_weeks=r[13],
+                      capacity_stated_at=as_utc(r[14]))
         for r in rows
     }
     for service_id, code, term_id, vocabulary in session.execute(
@@ -335,6 +344,8 @@ def encode_listing(listing: Listing) -> str:
     data["catchment_boroughs"] = [b.ons_code for b in listing.catchment_boroughs]
     data["schedules"] = [[w, o.isoformat(), c.isoformat()] for w, o, c in listing.schedules]
     data["verified_at"] = listing.verified_at.isoformat() if listing.verified_at else None
+    stated = listing.capacity_stated_at
+    data["capacity_stated_at"] = stated.isoformat() if stated else None
     data["phones"] = [list(p) for p in listing.phones]
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
@@ -349,6 +360,8 @@ def decode_listing(raw: str) -> Listing:
     data["schedules"] = [(w, time.fromisoformat(o), time.fromisoformat(c)) for w, o, c in data["schedules"]]
     if data["verified_at"]:
         data["verified_at"] = datetime.fromisoformat(data["verified_at"])
+    if data["capacity_stated_at"]:
+        data["capacity_stated_at"] = datetime.fromisoformat(data["capacity_stated_at"])
     data["phones"] = [(number, description) for number, description in data["phones"]]
     return Listing(**data)
 

@@ -95,7 +95,7 @@ def test_invite_edit_with_a_mistake_and_approve_in_a_browser(browser, agency_ser
     expect(editor.get_by_role("heading", name="Your listings")).to_be_visible()
     assert _serious(editor) == []
 
-    editor.get_by_role("link", name="Brixton chemsex clinic").click()
+    editor.get_by_role("link", name="Brixton chemsex clinic", exact=True).click()
     editor.get_by_role("link", name="Propose changes").click()
     assert _serious(editor) == []
     editor.get_by_label("Name of the service").fill("Brixton chemsex and wellbeing clinic")

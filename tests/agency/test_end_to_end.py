@@ -28,13 +28,13 @@ def test_invite_edit_review_publish_and_restore(app, make):
     )
     service_id, old_name = service.id, service.name
 
-    # Invite: the page shows a single-use link and says plainly that no email is sent.
+    # Invite: the page shows the single-use link to copy, and says it was emailed too.
     invited = admin_client.post(f"/admin/organisations/{org.id}/invite", data={"email": "Sam@Example.org"})
     assert invited.status_code == 200
     soup = page(invited)
     link = soup.select_one("#invite-link")["value"]
     assert "/account/set-password/" in link
-    assert "does not send email" in soup.get_text()
+    assert "has emailed them this link" in soup.get_text()
 
     # The editor sets a password from the link (a weak one first) and is signed in.
     editor = app.test_client()
@@ -113,7 +113,12 @@ def test_invite_edit_review_publish_and_restore(app, make):
     assert len(entries) == 2
     assert "sam@example.org" in entries[0].get_text() and "New name and phone line" in entries[0].get_text()
     first = db.session.scalar(select(Revision).where(Revision.service_id == service_id, Revision.number == 1))
-    restored = admin_client.post(f"/admin/services/{service_id}/restore/{first.id}", data={"reason": "Test"})
+    # The first press only shows what the restore changes; confirming it publishes.
+    asked = admin_client.post(f"/admin/services/{service_id}/restore/{first.id}", data={"reason": "Test"})
+    assert asked.status_code == 200 and db.session.get(Service, service_id).name != old_name
+    restored = admin_client.post(
+        f"/admin/services/{service_id}/restore/{first.id}", data=form_values(asked, "form.narrow")
+    )
     assert restored.status_code == 302
     db.session.expire_all()
     service = db.session.get(Service, service_id)

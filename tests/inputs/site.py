@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from directory import accounts, revisions
+from directory import accounts, capacity, confirmation_links, revisions
 from directory.extensions import db
 from directory.models import Membership, Organisation, Pathway, ProblemReport, Revision, Service, User
 from tests.accounts_helpers import form_values, page, sign_in
@@ -33,6 +33,10 @@ def prepare(world, make):
         world.service_a.alert = "Closed on bank holidays"
         db.session.flush()
     _, token = accounts.invite_editor("new-editor@example.org", world.org_b, world.admin, "New editor")
+    # The emailed "still accurate" link's page shows its form only for a link that works.
+    still_accurate = confirmation_links.issue(world.service_b, world.editor_b)
+    # B's page offers "Still the same" and "Stop saying this" only once it has said something.
+    capacity.state_capacity(world.service_b, capacity.WAITING_LIST, 4, world.editor_b)
     pathway = Pathway(slug="chemsex", name="Chemsex support")
     db.session.add(pathway)
     db.session.commit()
@@ -50,6 +54,8 @@ def prepare(world, make):
         "taxonomy_id": "x",
         "term_id": "x",
         "code": "1",  # a short list link (/l/<code>)
+        # A's clinic has a change waiting for review, so only B's offers "Still accurate".
+        "more_pages": [f"/agency/services/{world.service_b.id}", f"/agency/confirm/{still_accurate}"],
         **network_values(world),  # agency A joins the network, publishes and proposes events
         **resource_values(world),  # and keeps a published harm-reduction resource
     }
@@ -91,10 +97,7 @@ def forms_shown(app: Flask, world, values: dict) -> dict[str, FoundForm]:
     adapter = app.url_map.bind("localhost")
     found: dict[str, FoundForm] = {}
     for client in (anonymous, admin):
-        for rule in get_rules(app):
-            if rule.endpoint == "static" or rule.rule.startswith("/api/"):
-                continue
-            url = path_of(rule, values)
+        for url in _pages(app, values):
             response = client.get(url)
             if response.status_code != 200 or response.mimetype != "text/html":
                 continue
@@ -120,6 +123,14 @@ def forms_shown(app: Flask, world, values: dict) -> dict[str, FoundForm]:
                     client, url, action, endpoint, form_values(soup, f"form[data-found='{index}']"), fields
                 )
     return found
+
+
+def _pages(app: Flask, values: dict):
+    """Every GET page with the example values, then `more_pages`: ones showing a form only in some state."""
+    for rule in get_rules(app):
+        if rule.endpoint != "static" and not rule.rule.startswith("/api/"):
+            yield path_of(rule, values)
+    yield from values.get("more_pages", ())
 
 
 def what_is_stored():
