@@ -27,9 +27,11 @@ def _organisations_with_listings():
 
 
 def _rows(response):
+    def cells(row):
+        return [cell.get_text(" ", strip=True) for cell in row.select("td")]
+
     rows = page(response).select("table.organisations tbody tr")
-    return {row.select_one("th").get_text(" ", strip=True): [c.get_text(" ", strip=True) for c in row.select("td")]
-            for row in rows}
+    return {row.select_one("th").get_text(" ", strip=True): cells(row) for row in rows}
 
 
 def test_bulk_invite_then_a_month_later_the_admin_sees_who_confirmed(seeded_app, smtp_server):
