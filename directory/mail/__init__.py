@@ -48,7 +48,11 @@ def init_app(app) -> None:
             from .delivery import send_waiting
 
             db.session.rollback()  # whatever the view did not commit is not sent (nor committed here)
-            send_waiting()
+            try:
+                send_waiting()
+            except Exception:  # a convenience of development: a page never fails for its mail
+                current_app.logger.exception("mail: could not deliver at once; `flask mail send` will")
+                db.session.rollback()
         return response
 
 

@@ -90,10 +90,12 @@ def send_waiting(limit: int = 500) -> DeliveryReport:
 
 def _connect():
     """Return (an open connection, None), or (None, why the server could not be reached)."""
-    connection = mail.get_connection()
     try:
+        connection = mail.get_connection()
         connection.open()
     except (smtplib.SMTPException, OSError) as exc:
+        return None, exc
+    except RuntimeError as exc:  # MAIL_BACKEND names no backend: the messages wait for the setting's fix
         return None, exc
     return connection, None
 

@@ -202,3 +202,46 @@ def test_the_admin_dashboard_says_when_mail_is_not_going_out(app, make, real_mai
     deliver()
     page = client.get("/admin/").get_data(as_text=True)
     assert "<strong>1</strong> email waiting to be sent" in page
+
+
+def test_in_development_a_page_never_fails_for_its_mail(app, note_template, real_mail):
+    app.config["MAIL_SEND_AT_ONCE"] = True
+    real_mail.stop()
+
+    @app.post("/_test/note")
+    def _note():
+        mail.queue("note", "dev@example.org", note_template, name="Dev")
+        db.session.commit()
+        return "ok"
+
+    assert app.test_client().post("/_test/note").status_code == 200
+    assert delivery.status()["waiting"] == 1  # still in the outbox for `flask mail send`
+
+
+def test_in_development_a_mail_setting_that_is_wrong_does_not_fail_the_page(app, note_template):
+    from flask_mailman import Mail
+
+    app.config.update(MAIL_SEND_AT_ONCE=True, MAIL_BACKEND="no.such.backend")
+    app.extensions["mailman"] = Mail.init_mail(app.config, app.testing)
+
+    @app.post("/_test/note")
+    def _note():
+        mail.queue("note", "dev@example.org", note_template, name="Dev")
+        db.session.commit()
+        return "ok"
+
+    assert app.test_client().post("/_test/note").status_code == 200
+    assert delivery.status()["waiting"] == 1
+
+
+def test_a_mail_backend_that_does_not_exist_is_reported_and_the_messages_wait(app, note_template):
+    from flask_mailman import Mail
+
+    app.config["MAIL_BACKEND"] = "no.such.backend"
+    app.extensions["mailman"] = Mail.init_mail(app.config, app.testing)
+    mail.queue("note", "a@example.org", note_template, name="x")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert result.exit_code == 1
+    assert "Unable to import backend: no.such.backend" in result.output
+    assert delivery.status()["waiting"] == 1
