@@ -110,7 +110,7 @@ def html_of(message) -> str:
 
 def links_in(message) -> list[str]:
     """Every http(s) address in the plain-text part, in order."""
-    return re.findall(r"https?://[^\s<>\"]+", text_of(message))
+    return [url.rstrip(".,;)") for url in re.findall(r"https?://[^\s<>\"]+", text_of(message))]
 
 
 def path_of(url: str, base_url: str = "http://localhost") -> str:

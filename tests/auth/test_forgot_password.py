@@ -172,3 +172,16 @@ def test_requests_are_limited_per_address_typed_and_per_client(limited_app):
     statuses = [_ask(client, f"guess{i}@example.org", "203.0.113.9").status_code for i in range(11)]
     assert statuses[:10] == [200] * 10 and statuses[10] == 429, "one client walking a list of addresses"
     assert _ask(client, "other@example.org", "192.0.2.99").status_code == 200
+
+
+def test_the_emailed_link_is_built_on_the_sites_address_never_on_the_requests_host(app, make, real_mail):
+    app.config["DIRECTORY_BASE_URL"] = "https://directory.example.org"
+    make_user(make, "sam@example.org")
+    client = app.test_client()
+    client.post("/account/forgot-password", data={"email": "sam@example.org"},
+                headers={"Host": "attacker.example"})
+    deliver()
+    [message] = real_mail.to("sam@example.org")
+    links = links_in(message)
+    assert links and all(url.startswith("https://directory.example.org") for url in links)
+    assert "attacker.example" not in text_of(message)
