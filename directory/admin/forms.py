@@ -35,7 +35,7 @@ class InviteForm(DirectoryForm):
         ],
     )
     name = StringField("Their name (optional)", validators=[Length(max=120)])
-    submit = SubmitField("Create invitation link")
+    submit = SubmitField("Invite and email a link")
 
 
 class InviteManyForm(DirectoryForm):

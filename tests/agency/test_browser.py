@@ -82,7 +82,7 @@ def test_invite_edit_with_a_mistake_and_approve_in_a_browser(browser, agency_ser
 
     admin.goto(f"{url}/admin/organisations/{ids['org']}")
     admin.get_by_label("Editor's email address").fill("sam@example.org")
-    admin.get_by_role("button", name="Create invitation link").click()
+    admin.get_by_role("button", name="Invite and email a link").click()
     link = admin.locator("#invite-link").input_value()
     assert "/account/set-password/" in link
 
