@@ -31,12 +31,21 @@ def add_scores(scores: np.ndarray, view, need_sets, strength, evidence: dict[str
     With several needs, the one said most leads: "the condom broke, can she get the morning after
     pill" is mostly about emergency contraception, so the exposure's A&E departments do not come first."""
     urgent = 0
-    most = max((evidence.get(s.need.key, 1) for s in need_sets if not s.need.boost), default=1)
+    particular = [s for s in need_sets if not s.need.boost and not s.need.general]
+    most = max((evidence.get(s.need.key, 1) for s in particular or need_sets if not s.need.boost), default=1)
+    # Who a service is for ranks it among the best answers to what was asked, not above them: a young
+    # people's drug service is not the answer to "my dad hits my mum, I'm 14" for being for the young.
+    answering = -1 if all(s.need.boost for s in need_sets) else 0
+    for sets in need_sets:
+        if not sets.need.boost:
+            answering |= sets.best
     for sets in need_sets:
         if sets.need.boost:
-            scores += BOOST * bitsets.to_array(sets.best, view.size)
+            scores += BOOST * bitsets.to_array(sets.best & answering, view.size)
             continue
-        said = evidence.get(sets.need.key, 1)
+        # "Told I'm HIV positive and don't know who to talk to" is about the diagnosis, however many words
+        # the wish to talk took.
+        said = LESSER * most if sets.need.general and particular else evidence.get(sets.need.key, 1)
         # What answers it best counts, not every way it answers: a domestic abuse helpline is
         # not a better answer to abuse than a local domestic abuse service for also being a helpline.
         answer = np.maximum(_best_way(view, sets.finds, FINDS, strength),

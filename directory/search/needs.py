@@ -39,6 +39,8 @@ class Need:
     callout: str | None = None  # which callout the results page shows first
     urgent: bool = False  # danger now: services open around the clock come first
     boost: bool = False  # only prefers what it finds (an audience, say); never narrows a search
+    # a need for any kind of help ("someone to talk to"): beside a more particular need, never the lead
+    general: bool = False
     excludes: tuple[Finding, ...] = ()  # never the best answer, however it matches ("not:")
 
     @property
@@ -140,7 +142,8 @@ def parse(source: str) -> Layer:
                 key=current["key"], label=current.get("label", current["key"]),
                 finds=current.get("finds", ()), also=current.get("also", ()), excludes=current.get("not", ()),
                 signs=tuple(current.get("signs", ())), callout=current.get("callout"),
-                urgent=current.get("urgent", False), boost=current.get("boost", False)))
+                urgent=current.get("urgent", False), boost=current.get("boost", False),
+                general=current.get("general", False)))
 
     for line_number, line in enumerate(source.splitlines(), 1):
         line = line.split("#", 1)[0].strip()
@@ -173,6 +176,7 @@ def parse(source: str) -> Layer:
             current["urgent"] = value.lower() == "yes"
         elif name == "role":
             current["boost"] = value.lower() == "boost"
+            current["general"] = value.lower() == "general"
         else:
             raise ValueError(f"needs.txt line {line_number}: unknown field “{name}”")
     close()

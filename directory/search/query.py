@@ -37,6 +37,26 @@ TEXT_SPEAK = {
     "asap": "now", "abt": "about", "w": "with", "b4": "before", "l8r": "later", "prob": "problem",
     "probs": "problems", "mins": "minutes", "hrs": "hours",
 }
+# Words that deny what follows them ("not looking for rehab", "I'm not suicidal but"). Where one is
+# part of a situation ("not breathing", "can't stop") the need has read it first and it denies nothing.
+NEGATORS = frozenset({"not", "no", "dont", "don't", "didnt", "didn't", "doesnt", "doesn't", "never",
+                      "isnt", "isn't", "aint", "nor", "without"})
+# A denial reaches this many words on, up to a word that starts another thought ("not gay but ...").
+NEGATION_REACH = 4
+ENDS_NEGATION = frozenset({"but", "just", "only", "and", "so", "because", "tho", "though", "i", "im",
+                           "still", "rather", "instead", "yet"})
+# Not knowing is not denying: "I don't know who to talk to" still wants someone to talk to.
+DOUBTS = frozenset({"know", "sure", "remember", "rememb", "understand", "mind", "care", "think"})
+# Not wanting to catch something is fearing it, not refusing help with it: "don't want to catch HIV"
+# still asks about HIV, where "don't want rehab" refuses rehab.
+FEARS = frozenset({"catch", "get", "become", "be", "end", "pass", "give", "spread", "lose", "risk", "die"})
+# Someone telling what happened to them ("just been told I'm HIV positive and don't know who to talk
+# to"): in a sentence this long about a person, the words beside a concept only rank, or such a
+# sentence would find nothing for holding one word no listing says.
+SENTENCE_WORDS = 6
+LONG_SENTENCE = 9  # words: a sentence however it is told ("just moved to London, was on a methadone script")
+PERSONS = frozenset({"i", "im", "me", "my", "he", "hes", "she", "shes", "him", "her", "his", "we", "our",
+                     "they", "their", "them", "mum", "dad", "son", "daughter", "partner", "mate", "friend"})
 
 
 @dataclass
@@ -60,6 +80,8 @@ class ParsedText:
     needs: list[Need] = field(default_factory=list)  # what the words say someone needs
     # need key -> how many words said it: the need most said is what the search is mostly about
     evidence: dict[str, int] = field(default_factory=dict)
+    # concepts the words deny ("not looking for rehab"): never asked for, and ranked lower
+    unwanted: set[str] = field(default_factory=set)
 
     @property
     def narrowing_needs(self) -> list[Need]:
@@ -119,15 +141,29 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
             alternatives[i] = candidates
             stems[i] = candidates[0]
     skip = vocabulary.names.positions(words, stems, cased) if vocabulary.names else frozenset()
-    concepts = vocabulary.concepts_in_stems(stems, skip)
+    # A denial alone is never slang ("no" is not "NOS", nitrous oxide); in a phrase it may be one
+    # ("no appointment needed").
+    concepts = [(c, first, last) for c, first, last in vocabulary.concepts_in_stems(stems, skip)
+                if last - first > 1 or words[first] not in NEGATORS]
     found = layer.find(stems, {c for c, _, _ in concepts})
+    said = set().union(*(positions for _, positions in found)) if found else set()
+    denied = _denied(words, stems, said)
+    if not any(i not in denied and words[i] not in NEGATORS and text.is_indexable(w)
+               and (stems[i] not in layer.filler or i in said) for i, w in enumerate(words)):
+        denied = set()  # nothing else is asked ("NOT Kestrel"): the words are what is looked for
+    found = [(need, positions) for need, positions in found
+             if not _is_denied(need, positions, concepts, denied)]
+    unwanted = {c for c, first, last in concepts if set(range(first, last)) <= denied}
+    concepts = [span for span in concepts if span[0] not in unwanted]
     said = set().union(*(positions for _, positions in found)) if found else set()
     narrowing = any(not need.boost for need, _ in found)
     # Who a service is for ("gay", "young") ranks, and narrows only when it is all that was asked.
     nudging = {c for need, _ in found if need.boost for c in need.concepts}
+    # A sentence about someone that names what the directory knows is about that (see SENTENCE_WORDS).
+    about = _is_sentence(words) and any(c not in nudging for c, _, _ in concepts)
     if all(c in nudging for c, _, _ in concepts) and not _other_words(words, stems, concepts, layer):
         nudging = set()
-    covered = set(said)
+    covered = set(said) | denied
     clauses: list[Clause] = []
     highlight_stems: set[str] = set()
     for concept, first, last in concepts:
@@ -144,10 +180,10 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
                               rank_stems=literal))
         highlight_stems.update(literal)
     for i, word in enumerate(words):
-        if i in covered or not text.is_indexable(word):
+        if i in covered or not text.is_indexable(word) or word in NEGATORS:
             continue
         clause_stems = alternatives.get(i, [stems[i]])
-        role = FILLER if stems[i] in layer.filler else OPTIONAL if narrowing else REQUIRED
+        role = FILLER if stems[i] in layer.filler else OPTIONAL if narrowing or about else REQUIRED
         clauses.append(Clause(stems=clause_stems, corrected=i in alternatives, role=role))
         if role != FILLER:
             highlight_stems.update(clause_stems)
@@ -156,7 +192,34 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
     clauses = _dedupe(clauses)[:MAX_WORDS]
     return ParsedText(raw, clauses, corrections, surfaces, highlight_stems,
                       {c.concept for c in clauses if c.concept}, [need for need, _ in found],
-                      {need.key: max(1, len(positions)) for need, positions in found})
+                      {need.key: max(1, len(positions)) for need, positions in found}, unwanted=unwanted)
+
+
+def _denied(words: list[str], stems: list[str], said: set[int]) -> set[int]:
+    """Return the positions of the words a denial reaches ("not [looking for rehab]"), leaving out
+    denials that are part of a need ("not breathing", "no condom")."""
+    denied: set[int] = set()
+    for i, word in enumerate(words):
+        if word not in NEGATORS or i in said:
+            continue
+        for j in range(i + 1, min(len(words), i + 1 + NEGATION_REACH)):
+            if words[j] in ENDS_NEGATION:
+                break
+            if stems[j] in DOUBTS or words[j] in DOUBTS or words[j] in FEARS:
+                break
+            denied.add(j)
+    return denied
+
+
+def _is_denied(need: Need, positions: set[int], concepts, denied: set[int]) -> bool:
+    """Whether every word that said a need was denied ("I'm not suicidal", "not gay but")."""
+    spans = {i for c, first, last in concepts if c in need.concepts for i in range(first, last)}
+    told = positions | spans
+    return bool(told) and told <= denied
+
+
+def _is_sentence(words: list[str]) -> bool:
+    return len(words) >= LONG_SENTENCE or len(words) >= SENTENCE_WORDS and any(w in PERSONS for w in words)
 
 
 def _as_written(typed: str) -> list[str]:

@@ -42,6 +42,8 @@ SPECIFIC = 0.2
 FILLER_FACTOR = 0.1
 # Words beside a need ("since friday", "at the weekend") rank less than the need itself.
 OPTIONAL_FACTOR = 0.1
+# A concept the words deny ("not looking for rehab"), per unit of how much a listing says it.
+UNWANTED = 2.0
 # With words and a place: a listing this many miles away keeps half its score.
 DISTANCE_MILES = 2.0
 METRES_PER_MILE = 1609.344
@@ -71,6 +73,8 @@ def scores_of(view, parsed: query.ParsedText, matched, borough=None, among: int 
     for about, clause in zip(matched.abouts, parsed.clauses, strict=True):
         if about:
             scores += _factor(clause) * ABOUT_SCORE * bitsets.to_array(about, view.size)
+    for concept in parsed.unwanted:
+        scores -= UNWANTED * _concept_parts(view, concept)
     for first in matched.first_broader:
         if first:
             scores += FIRST_BROADER * bitsets.to_array(first, view.size)

@@ -35,6 +35,8 @@ SERVICES = _load("fixture.json")["services"]
 QUERIES = _load("queries.json")["queries"]
 # The held-out set: written apart from the search's vocabulary, so it is never tuned against.
 HELDOUT = _load("queries-heldout.json")["queries"]
+# A third set, of situations only: long, messy sentences with denials, written before measuring.
+SITUATIONS_3 = _load("queries-situations-3.json")["queries"]
 
 
 @pytest.fixture(scope="module")
@@ -112,9 +114,17 @@ def test_the_held_out_set_has_every_kind_and_its_own_ids_and_texts():
     assert {q["text"].lower() for q in HELDOUT}.isdisjoint(q["text"].lower() for q in QUERIES)
 
 
+def test_the_third_set_is_situations_of_its_own():
+    assert len(SITUATIONS_3) >= 40 and {q["kind"] for q in SITUATIONS_3} == {"situations"}
+    assert len({q["id"] for q in SITUATIONS_3}) == len(SITUATIONS_3)
+    assert all(q["id"].startswith("s3-situations-") for q in SITUATIONS_3)
+    earlier = {q["text"].lower() for q in QUERIES + HELDOUT}
+    assert earlier.isdisjoint(q["text"].lower() for q in SITUATIONS_3)
+
+
 def test_every_graded_name_exists_and_grades_are_on_the_scale():
     names = {s["name"] for s in SERVICES}
-    for q in QUERIES + HELDOUT:
+    for q in QUERIES + HELDOUT + SITUATIONS_3:
         assert set(q["grades"]) <= names, (q["id"], set(q["grades"]) - names)
         assert set(q["grades"].values()) <= {2, 1, -1}, q["id"]
         if q["kind"] == "nothing":
@@ -125,7 +135,7 @@ def test_every_graded_name_exists_and_grades_are_on_the_scale():
 
 def test_query_filters_are_search_request_fields_with_known_values(codes, borough_slugs):
     fields = {f.name for f in dataclasses.fields(SearchRequest)} - {"text", "page", "per_page"}
-    for q in QUERIES + HELDOUT:
+    for q in QUERIES + HELDOUT + SITUATIONS_3:
         filters = q.get("filters", {})
         assert set(filters) <= fields, q["id"]
         for key, vocabulary in FILTER_VOCABULARIES.items():
