@@ -8,24 +8,49 @@ import threading
 
 from sqlalchemy import select
 from whoosh import index as whoosh_index
-from whoosh import writing
 
 from ..models import Service
-from . import changelog, disk, documents
+from . import bulk, changelog, disk, documents
 
 # A large build is shared between this many processes, each writing its own segment (Whoosh is pure
-# Python: one core adds about 1,500 documents a second). Set to 1 to build in this process only.
+# Python: one core adds a few thousand documents a second). Set to 1 to build in this process only.
 BUILD_PROCS = min(2, os.cpu_count() or 1)
 # Below this many listings forking costs more than it saves (and tests' small builds stay in-process).
 PARALLEL_BUILD_FROM = 3000
+# Each build process sorts its postings in memory up to this size (Whoosh's estimate, about 180 bytes
+# a posting, some 60 postings a listing) before it spills them to sorted runs on disk, which cost a
+# fifth of a large build to write and merge again: 1 GB keeps 100,000 listings in two processes
+# in memory (about 600 MB each). A build in a server's process (which never forks) keeps to less.
+BUILD_LIMIT_MB = 1024
+SERVER_BUILD_LIMIT_MB = 256
+# Listings read from the database at a time.
+READ_BATCH = 1000
 
 
-def _build_procs(listings: int) -> int:
+def _build_procs(listings: int, engine) -> int:
     # Only a process with no other threads forks (a command, not a server's worker): a lock another
-    # thread holds at the fork would stay held in the child for ever.
-    if listings < PARALLEL_BUILD_FROM or threading.active_count() > 1:
+    # thread holds at the fork would stay held in the child for ever. A forked process opens its own
+    # connection, which to an in-memory SQLite database would be another, empty database.
+    in_memory = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
+    if listings < PARALLEL_BUILD_FROM or threading.active_count() > 1 or in_memory:
         return 1
     return BUILD_PROCS
+
+
+def _documents(connection, ids: list):
+    for start in range(0, len(ids), READ_BATCH):
+        for listing in documents.listings_from_rows(connection, ids[start : start + READ_BATCH]).values():
+            yield documents.document(listing)
+
+
+def _forked_documents(engine):
+    def forked(ids: list):
+        # A forked process must not use its parent's pooled connections: it opens its own.
+        engine.dispose(close=False)
+        with engine.connect() as connection:
+            yield from _documents(connection, ids)
+
+    return forked
 
 
 def write_all(directory: str, session, wipe: bool) -> tuple[changelog.Position, int]:
@@ -41,20 +66,11 @@ def write_all(directory: str, session, wipe: bool) -> tuple[changelog.Position, 
     else:
         ix = disk.open_index(directory)
     ids = session.scalars(select(Service.id).where(Service.is_listed).order_by(Service.id)).all()
-    procs = _build_procs(len(ids))
-    if procs > 1:
-        # Each process's segment is kept as it is: merging them would cost as much as was saved.
-        writer = ix.writer(procs=procs, multisegment=True, batchsize=250, limitmb=128)
-    else:
-        writer = ix.writer(limitmb=256)
+    engine = session.get_bind()
+    procs = _build_procs(len(ids), engine)
     try:
-        for start in range(0, len(ids), 1000):
-            for listing in documents.listings_from_rows(session, ids[start : start + 1000]).values():
-                writer.add_document(**documents.document(listing))
-        writer.commit(mergetype=writing.CLEAR)
-    except BaseException:
-        writer.cancel()
-        raise
+        bulk.build(ix, ids, lambda share: _documents(session, share), _forked_documents(engine),
+                   procs=procs, limitmb=BUILD_LIMIT_MB if procs > 1 else SERVER_BUILD_LIMIT_MB)
     finally:
         ix.close()
     return position, len(ids)

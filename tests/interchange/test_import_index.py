@@ -4,6 +4,8 @@ import sys
 import threading
 from pathlib import Path
 
+from sqlalchemy import create_engine
+
 from directory import search
 from directory.commands.hsds import import_records
 from directory.search import indexing
@@ -38,16 +40,19 @@ def test_a_build_shared_between_processes_answers_as_one_process_does(app, monke
     single = _answers()
     assert single[0][1] == 400 and all(total for _, total, _ in single[:3])
 
-    monkeypatch.setattr(indexing, "_build_procs", lambda listings: 2)
+    monkeypatch.setattr(indexing, "_build_procs", lambda listings, engine: 2)
     search.reindex()
     assert len(list(Path(app.config["SEARCH_INDEX_DIR"]).glob("*.seg"))) == 2  # one per process
     assert _answers() == single
 
 
 def test_only_a_large_build_in_a_process_without_other_threads_forks(monkeypatch):
+    file_database = create_engine("sqlite:////tmp/directory.db")
     monkeypatch.setattr(indexing, "BUILD_PROCS", 2)
     monkeypatch.setattr(threading, "active_count", lambda: 1)
-    assert indexing._build_procs(indexing.PARALLEL_BUILD_FROM) == 2
-    assert indexing._build_procs(indexing.PARALLEL_BUILD_FROM - 1) == 1
+    assert indexing._build_procs(indexing.PARALLEL_BUILD_FROM, file_database) == 2
+    assert indexing._build_procs(indexing.PARALLEL_BUILD_FROM - 1, file_database) == 1
+    # A forked process's own connection to an in-memory database would find another, empty one.
+    assert indexing._build_procs(100_000, create_engine("sqlite://")) == 1
     monkeypatch.setattr(threading, "active_count", lambda: 3)  # a server's worker, say
-    assert indexing._build_procs(100_000) == 1
+    assert indexing._build_procs(100_000, file_database) == 1
