@@ -21,12 +21,12 @@ LESSER = 0.5  # the least a need said less than another counts, as a share of wh
 
 
 def add_scores(scores: np.ndarray, view, need_sets, strength, evidence: dict[str, int],
-               specific: np.ndarray | float = 1.0) -> int:
+               specific: np.ndarray | float = 1.0, echoes: frozenset[str] | set[str] = frozenset()) -> int:
     """Add each need's score to `scores`; return the documents that best answer an urgent need.
     `strength(concept)` gives each document's term-frequency part for a concept (0 where absent);
     `evidence` how many words said each need; `specific` how specifically each listing is one kind
     of service (a sexual health clinic answers "burning when I pee" more surely than a chemsex service
-    that also counts as sexual health).
+    that also counts as sexual health); `echoes` the needs said only by another's words.
 
     With several needs, the one said most leads: "the condom broke, can she get the morning after
     pill" is mostly about emergency contraception, so the exposure's A&E departments do not come first."""
@@ -46,14 +46,28 @@ def add_scores(scores: np.ndarray, view, need_sets, strength, evidence: dict[str
         # "Told I'm HIV positive and don't know who to talk to" is about the diagnosis, however many words
         # the wish to talk took.
         said = LESSER * most if sets.need.general and particular else evidence.get(sets.need.key, 1)
+        # A danger to life leads however briefly it was said ("every time I come down I feel suicidal").
+        said = most if sets.need.life else said
         # What answers it best counts, not every way it answers: a domestic abuse helpline is
         # not a better answer to abuse than a local domestic abuse service for also being a helpline.
         answer = np.maximum(_best_way(view, sets.finds, FINDS, strength),
                             _best_way(view, sets.also, ALSO, strength))
         scores += max(LESSER, said / most) * answer * specific
         if sets.need.urgent and said == most:  # open around the clock and among the best answers
-            urgent |= sets.best
+            urgent |= sets.best if sets.need.life else _answering_the_rest(sets, particular, echoes)
     return urgent
+
+
+def _answering_the_rest(urgent, particular, echoes) -> int:
+    """Return which of an urgent need's best answers also best answer every other particular need
+    said: after "no condom on Saturday, and I need the morning after pill too" a clinic open now
+    answers both, where the A&E open all night answers one. Only a danger to life outranks that, and a
+    need said only by the urgent need's own words ("the condom broke") is not another need said."""
+    best = urgent.best
+    for sets in particular:
+        if sets is not urgent and not sets.need.urgent and sets.need.key not in echoes:
+            best &= sets.best
+    return best
 
 
 def _best_way(view, findings, weight: float, strength) -> np.ndarray:

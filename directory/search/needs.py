@@ -42,6 +42,10 @@ class Need:
     # a need for any kind of help ("someone to talk to"): beside a more particular need, never the lead
     general: bool = False
     excludes: tuple[Finding, ...] = ()  # never the best answer, however it matches ("not:")
+    # danger to life now ("urgent: life"): leads beside any other need, however few words said it
+    life: bool = False
+    # ways of saying it is not this need now ("blackout drunk every weekend" is not someone unconscious)
+    unless: tuple[tuple[tuple[Phrase, ...], ...], ...] = ()
 
     @property
     def concepts(self) -> set[str]:
@@ -70,7 +74,8 @@ class Layer:
             positions = _all_groups(self.needs[need_number].signs[sign_number], stems, concepts)
             if positions is not None:
                 said.setdefault(need_number, set()).update(positions)
-        return [(self.needs[n], positions) for n, positions in sorted(said.items())]
+        return [(self.needs[n], positions) for n, positions in sorted(said.items())
+                if not any(_all_groups(sign, stems, concepts) is not None for sign in self.needs[n].unless)]
 
 
 def _all_groups(groups, stems, concepts) -> set[int] | None:
@@ -143,7 +148,8 @@ def parse(source: str) -> Layer:
                 finds=current.get("finds", ()), also=current.get("also", ()), excludes=current.get("not", ()),
                 signs=tuple(current.get("signs", ())), callout=current.get("callout"),
                 urgent=current.get("urgent", False), boost=current.get("boost", False),
-                general=current.get("general", False)))
+                general=current.get("general", False), life=current.get("life", False),
+                unless=tuple(current.get("unless", ()))))
 
     for line_number, line in enumerate(source.splitlines(), 1):
         line = line.split("#", 1)[0].strip()
@@ -168,12 +174,13 @@ def parse(source: str) -> Layer:
             current["label"] = value
         elif name in ("finds", "also", "not"):
             current[name] = current.get(name, ()) + _findings(value, words)
-        elif name == "when":
-            current.setdefault("signs", []).extend(_signs(value, words))
+        elif name in ("when", "unless"):
+            current.setdefault("signs" if name == "when" else "unless", []).extend(_signs(value, words))
         elif name == "callout":
             current["callout"] = value.lower()
         elif name == "urgent":
-            current["urgent"] = value.lower() == "yes"
+            current["urgent"] = value.lower() in ("yes", "life")
+            current["life"] = value.lower() == "life"
         elif name == "role":
             current["boost"] = value.lower() == "boost"
             current["general"] = value.lower() == "general"

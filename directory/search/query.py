@@ -54,7 +54,7 @@ FEARS = frozenset({"catch", "get", "become", "be", "end", "pass", "give", "sprea
 # to"): in a sentence this long about a person, the words beside a concept only rank, or such a
 # sentence would find nothing for holding one word no listing says.
 SENTENCE_WORDS = 6
-LONG_SENTENCE = 9  # words: a sentence however it is told ("just moved to London, was on a methadone script")
+LONG_SENTENCE = 7  # words: a sentence however it is told ("just moved to London, was on a methadone script")
 PERSONS = frozenset({"i", "im", "me", "my", "he", "hes", "she", "shes", "him", "her", "his", "we", "our",
                      "they", "their", "them", "mum", "dad", "son", "daughter", "partner", "mate", "friend"})
 
@@ -82,6 +82,8 @@ class ParsedText:
     evidence: dict[str, int] = field(default_factory=dict)
     # concepts the words deny ("not looking for rehab"): never asked for, and ranked lower
     unwanted: set[str] = field(default_factory=set)
+    # needs said only by words that said another ("the condom broke": pregnancy risk beside the exposure)
+    echoes: set[str] = field(default_factory=set)
 
     @property
     def narrowing_needs(self) -> list[Need]:
@@ -192,7 +194,9 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
     clauses = _dedupe(clauses)[:MAX_WORDS]
     return ParsedText(raw, clauses, corrections, surfaces, highlight_stems,
                       {c.concept for c in clauses if c.concept}, [need for need, _ in found],
-                      {need.key: max(1, len(positions)) for need, positions in found}, unwanted=unwanted)
+                      {need.key: max(1, len(positions)) for need, positions in found}, unwanted=unwanted,
+                      echoes={need.key for need, positions in found
+                              if any(other is not need and positions <= others for other, others in found)})
 
 
 def _denied(words: list[str], stems: list[str], said: set[int]) -> set[int]:
@@ -212,9 +216,11 @@ def _denied(words: list[str], stems: list[str], said: set[int]) -> set[int]:
 
 
 def _is_denied(need: Need, positions: set[int], concepts, denied: set[int]) -> bool:
-    """Whether every word that said a need was denied ("I'm not suicidal", "not gay but")."""
+    """Whether every word that said a need was denied ("I'm not suicidal", "not gay but"). Where a
+    need was said with a drug and what is done about it, denying the doing denies the need: "cut
+    down on g, not stop" is not withdrawal."""
     spans = {i for c, first, last in concepts if c in need.concepts for i in range(first, last)}
-    told = positions | spans
+    told = positions - spans or positions | spans
     return bool(told) and told <= denied
 
 

@@ -79,7 +79,8 @@ def scores_of(view, parsed: query.ParsedText, matched, borough=None, among: int 
         if first:
             scores += FIRST_BROADER * bitsets.to_array(first, view.size)
     urgent = need_ranking.add_scores(scores, view, matched.needs, lambda c: _concept_parts(view, c),
-                                     parsed.evidence, _specificity(view) if parsed.narrowing_needs else 1.0)
+                                     parsed.evidence, _specificity(view) if parsed.narrowing_needs else 1.0,
+                                     parsed.echoes)
     open_always = np.flatnonzero(bitsets.to_array(urgent & view.around_the_clock() & among, view.size))
     if len(open_always):
         # The best few, not every A&E in London: the answers that are not open all night follow.

@@ -86,7 +86,9 @@ SAID = {
                              "having a breakdown", "in crisis", "everyone is following me",
                              "the voices tell me to do things", "i think the neighbours are spying on me"],
     "mental-distress": ["feeling really depressed", "so anxious", "lonely and isolated", "i cant cope",
-                        "panic attacks", "my dad died in march", "struggling since we lost our baby"],
+                        "panic attacks", "struggling since we lost our baby", "cant stop crying"],
+    "bereaved": ["my dad died in march", "struggling since we lost our baby", "grieving for my nan",
+                 "mum passed away last year", "since my husband died"],
     "someone-to-talk-to": ["need someone to talk to", "i just want to talk", "nobody to talk to at night",
                            "is there anyone to talk to"],
     "worried-about-someone": [
@@ -108,8 +110,13 @@ SAID = {
 }
 
 NOT_SAID = {
-    "unconscious": ["wake up call", "breathing exercises for anxiety"],
-    "overdose": ["my dad drinks too much", "too much work", "drinking too much at weekends"],
+    # a habit is not an emergency now
+    "unconscious": ["wake up call", "breathing exercises for anxiety", "he gets blackout drunk every weekend",
+                    "she always passes out when she drinks"],
+    "overdose": ["my dad drinks too much", "too much work", "drinking too much at weekends",
+                 "he usually takes too much g"],
+    "withdrawal": ["cant stop crying", "can't stop thinking about him"],
+    "bereaved": ["lost my keys", "lost my phone at a club"],
     "suicidal": ["killing time", "alive and kicking"],
     "hiv-exposure": ["hiv testing", "condoms", "prep clinic"],
     "partner-abuse": ["kicked out by my parents", "partner support group", "my boyfriend uses tina"],
@@ -192,3 +199,22 @@ def test_a_word_alternative_is_never_a_whole_sign_by_mistake():
                 first, *others = [p for p in alternatives if p[0] != "@"] or [()]
                 # a phrase followed only by single words: the words were meant for its last word
                 assert not (len(first) > 2 and others and all(len(p) == 1 for p in others)), (need.key, first)
+
+
+def test_a_danger_to_life_leads_and_a_habit_is_not_one():
+    layer = needs.parse("""
+need: now
+urgent: life
+when: passed out
+unless: every + weekend; always
+
+need: later
+urgent: yes
+when: condom + split
+""")
+    now, later = layer.needs
+    assert now.urgent and now.life and not later.life and later.urgent
+    stems = [text.stem(w) for w in text.tokens("he passed out")]
+    assert [n.key for n, _ in layer.find(stems, set())] == ["now"]
+    for habit in ("he passed out every weekend", "he always passed out"):
+        assert layer.find([text.stem(w) for w in text.tokens(habit)], set()) == []

@@ -37,6 +37,8 @@ QUERIES = _load("queries.json")["queries"]
 HELDOUT = _load("queries-heldout.json")["queries"]
 # A third set, of situations only: long, messy sentences with denials, written before measuring.
 SITUATIONS_3 = _load("queries-situations-3.json")["queries"]
+# A fourth, of the weak kinds: several needs at once, habit against now, frontline jargon, slang.
+MIXED_4 = _load("queries-mixed-4.json")["queries"]
 
 
 @pytest.fixture(scope="module")
@@ -122,9 +124,17 @@ def test_the_third_set_is_situations_of_its_own():
     assert earlier.isdisjoint(q["text"].lower() for q in SITUATIONS_3)
 
 
+def test_the_fourth_set_is_its_own_and_of_the_weak_kinds():
+    assert len(MIXED_4) >= 40 and {q["kind"] for q in MIXED_4} <= KINDS
+    assert len({q["id"] for q in MIXED_4}) == len(MIXED_4)
+    assert all(q["id"].startswith(f"m4-{q['kind']}-") for q in MIXED_4)
+    earlier = {q["text"].lower() for q in QUERIES + HELDOUT + SITUATIONS_3}
+    assert earlier.isdisjoint(q["text"].lower() for q in MIXED_4)
+
+
 def test_every_graded_name_exists_and_grades_are_on_the_scale():
     names = {s["name"] for s in SERVICES}
-    for q in QUERIES + HELDOUT + SITUATIONS_3:
+    for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4:
         assert set(q["grades"]) <= names, (q["id"], set(q["grades"]) - names)
         assert set(q["grades"].values()) <= {2, 1, -1}, q["id"]
         if q["kind"] == "nothing":
@@ -135,7 +145,7 @@ def test_every_graded_name_exists_and_grades_are_on_the_scale():
 
 def test_query_filters_are_search_request_fields_with_known_values(codes, borough_slugs):
     fields = {f.name for f in dataclasses.fields(SearchRequest)} - {"text", "page", "per_page"}
-    for q in QUERIES + HELDOUT + SITUATIONS_3:
+    for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4:
         filters = q.get("filters", {})
         assert set(filters) <= fields, q["id"]
         for key, vocabulary in FILTER_VOCABULARIES.items():

@@ -18,6 +18,11 @@ SYNONYMS = [
     ("non-binary", "trans"), ("men who have sex with men", "MSM"), ("GBMSM", "gay"), ("bisexual", "bi"),
     ("counselling", "therapy"), ("counselling", "talking therapy"), ("emergency department", "A&E"),
     ("emergency", "A&E"),
+    # frontline and street words beyond the obvious
+    ("cocaine", "doing lines"), ("hepatitis B vaccination", "hep B vax"),
+    ("buprenorphine", "long-acting buprenorphine"),
+    ("codeine", "purple drank"), ("drug use", "PWUD"), ("chemsex", "chill party"),
+    ("sexually transmitted infections", "crabs"), ("antiretroviral", "ARVs"),
 ]
 
 

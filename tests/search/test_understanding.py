@@ -193,3 +193,36 @@ def test_a_service_that_is_only_that_kind_answers_a_need_first(app, make):
     make.service(name="Zebra clinic", types=("sexual-health",), description="Walk in for tests.",
                  postcode="W1D 6AQ")
     assert found("its burning when i pee")[:2] == ["Zebra clinic", "Aardvark chemsex service"]
+
+
+def test_a_danger_to_life_leads_however_few_words_said_it(app, make):
+    make.service(name="Crisis Line", types=("mental-health", "helpline"), hours=ROUND_THE_CLOCK,
+                 description="Call any time if you are thinking of suicide.", postcode="SE1 7EH")
+    make.service(name="Chemsex Support Clinic", types=("chemsex-support",), postcode="W1D 6AQ",
+                 description="Support for men after a session: comedowns and mental health.")
+    result = search.search(search.SearchRequest(text="every time i come down off mandy i feel suicidal"))
+    assert {n.key for n in result.needs} >= {"suicidal", "comedown"}
+    assert result.hits[0].listing.name == "Crisis Line"
+
+
+@pytest.mark.usefixtures("directory")
+def test_a_habit_is_not_an_emergency_now():
+    words = "he gets blackout drunk every weekend, how do i help him"
+    result = search.search(search.SearchRequest(text=words))
+    names = [hit.listing.name for hit in result.hits]
+    assert not result.urgent and "999" not in result.callouts
+    assert names[0] == "Lambeth Drug and Alcohol Service"
+    assert found("he blacked out and wont wake up")[0] == "Riverside Hospital A&E"
+
+
+def test_beside_another_need_an_exposure_puts_what_answers_both_first(app, make):
+    make.service(name="Riverside Hospital A&E", types=("emergency-care",), hours=ROUND_THE_CLOCK,
+                 description="Emergency department open 24 hours. Can start PEP out of hours.",
+                 postcode="SE1 7EH")
+    make.service(name="Southside Sexual Health Clinic", types=("sexual-health",), hours=WEEKDAYS,
+                 description="PEP after an exposure, and emergency contraception (the morning after pill).",
+                 postcode="SW9 8BS")
+    words = "had sex without a condom on saturday, worried about hiv and need the morning after pill too"
+    assert found(words)[0] == "Southside Sexual Health Clinic"
+    # The same words saying both ("the condom broke") are the one emergency: the all-night A&E first.
+    assert found("the condom broke")[0] == "Riverside Hospital A&E"
