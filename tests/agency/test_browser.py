@@ -5,15 +5,13 @@ journey tests; Chromium is launched the same way (see tests/browser/conftest.py)
 """
 
 import shutil
-import threading
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from tests.accounts_helpers import PASSWORD, password_hash
-from tests.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: F401
+from tests.browser.conftest import browser_context_args, browser_type_launch_args, serving  # noqa: F401
 from tests.conftest import make_app
 
 pytestmark = pytest.mark.browser
@@ -44,16 +42,8 @@ def agency_server(_reference_template, tmp_path_factory):
         db.session.commit()
         ids = {"org": org.id, "service": service.id}
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    # Links sent on (set-password) are built from the configured address: this server's.
-    app.config["DIRECTORY_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", ids
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.engine.dispose()
+    with serving(app) as url:
+        yield url, ids
 
 
 def _sign_in(page, url, email, password):

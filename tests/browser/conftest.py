@@ -7,6 +7,7 @@ plus a few listings with opening hours, with "now" pinned so that open-now answe
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -83,6 +84,28 @@ def _add_journey_services():
     return {key: s.id for key, s in services.items()}
 
 
+@contextmanager
+def serving(app, links_follow: bool = True):
+    """Serve `app` in a thread on 127.0.0.1 at a free port and yield its address; stop it after.
+
+    With `links_follow`, links sent on (set-password, "still accurate") are built on that address."""
+    from directory.extensions import db
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    if links_follow:
+        app.config["DIRECTORY_BASE_URL"] = url
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def live_server(_seeded_template, tmp_path_factory):
     """Serve the app on a random local port for the whole browser session."""
@@ -98,14 +121,8 @@ def live_server(_seeded_template, tmp_path_factory):
     with app.app_context():
         journey = _add_journey_services()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, journey)
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.engine.dispose()
+    with serving(app, links_follow=False) as url:
+        yield LiveServer(url, app, journey)
 
 
 @pytest.fixture(scope="session")

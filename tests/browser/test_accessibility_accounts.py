@@ -6,14 +6,12 @@ referrals, what the listing lacks) and the restore confirmation. Its own live se
 """
 
 import shutil
-import threading
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from werkzeug.serving import make_server
 
 from tests.accounts_helpers import PASSWORD, password_hash
-from tests.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: F401
+from tests.browser.conftest import browser_context_args, browser_type_launch_args, serving  # noqa: F401
 from tests.conftest import make_app
 
 pytestmark = pytest.mark.browser
@@ -47,15 +45,8 @@ def accounts_server(_reference_template, tmp_path_factory):
         db.session.commit()
         ids = {"service": service.id, "org": org.id, "tokens": tokens}
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    app.config["DIRECTORY_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", ids
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.engine.dispose()
+    with serving(app) as url:
+        yield url, ids
 
 
 def _problems(page) -> list[str]:

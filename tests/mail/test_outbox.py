@@ -157,16 +157,22 @@ def test_development_prints_each_requests_mail_to_the_terminal(app, note_templat
     app.config.update(MAIL_BACKEND="console", MAIL_SEND_AT_ONCE=True)
     app.extensions["mailman"] = Mail.init_mail(app.config, app.testing)
 
-    @app.post("/_test/note")
-    def _note():
-        mail.queue("note", "dev@example.org", note_template, name="Dev")
-        db.session.commit()
-        return "ok"
-
-    assert app.test_client().post("/_test/note").status_code == 200
+    assert _a_page_that_sends_a_note(app, note_template).status_code == 200
     printed = capsys.readouterr().out
     assert "Subject: A note about Dev" in printed and "To: dev@example.org" in printed
     assert delivery.status()["sent"] == 1
+
+
+def _a_page_that_sends_a_note(app, template):
+    """Add a page that stages a note and commits, as a view that sends mail does; return its answer."""
+
+    @app.post("/_test/note")
+    def _note():
+        mail.queue("note", "dev@example.org", template, name="Dev")
+        db.session.commit()
+        return "ok"
+
+    return app.test_client().post("/_test/note")
 
 
 def _parse(text):
@@ -208,13 +214,7 @@ def test_in_development_a_page_never_fails_for_its_mail(app, note_template, real
     app.config["MAIL_SEND_AT_ONCE"] = True
     real_mail.stop()
 
-    @app.post("/_test/note")
-    def _note():
-        mail.queue("note", "dev@example.org", note_template, name="Dev")
-        db.session.commit()
-        return "ok"
-
-    assert app.test_client().post("/_test/note").status_code == 200
+    assert _a_page_that_sends_a_note(app, note_template).status_code == 200
     assert delivery.status()["waiting"] == 1  # still in the outbox for `flask mail send`
 
 
@@ -224,13 +224,7 @@ def test_in_development_a_mail_setting_that_is_wrong_does_not_fail_the_page(app,
     app.config.update(MAIL_SEND_AT_ONCE=True, MAIL_BACKEND="no.such.backend")
     app.extensions["mailman"] = Mail.init_mail(app.config, app.testing)
 
-    @app.post("/_test/note")
-    def _note():
-        mail.queue("note", "dev@example.org", note_template, name="Dev")
-        db.session.commit()
-        return "ok"
-
-    assert app.test_client().post("/_test/note").status_code == 200
+    assert _a_page_that_sends_a_note(app, note_template).status_code == 200
     assert delivery.status()["waiting"] == 1
 
 

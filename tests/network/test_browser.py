@@ -5,16 +5,14 @@ Uses its own live server (as tests/agency/test_browser.py does); Chromium is lau
 """
 
 import shutil
-import threading
 from datetime import date
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from tests.accounts_helpers import PASSWORD, password_hash
-from tests.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: F401
+from tests.browser.conftest import browser_context_args, browser_type_launch_args, serving  # noqa: F401
 from tests.conftest import make_app
 
 pytestmark = pytest.mark.browser
@@ -39,15 +37,8 @@ def network_server(_reference_template, tmp_path_factory):
             user.password_hash = password_hash()
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    app.config["DIRECTORY_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.engine.dispose()
+    with serving(app) as url:
+        yield url
 
 
 def _sign_in(page, url, email):
