@@ -5,14 +5,13 @@ Mail goes through a real SMTP server on loopback (tests/mail_server.py).
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from directory import account_mail, clock
 from directory.extensions import db
 from directory.models import AuditEvent, Invitation, OutboxMessage
 from tests.accounts_helpers import PASSWORD, error_for, make_user, page, sign_in
-from tests.conftest import _app_for, counting_queries
+from tests.conftest import counting_queries
 from tests.mail_server import deliver, links_in, path_of, text_of
 
 NEW_PASSWORD = "kettle lantern harbour moss"
@@ -146,16 +145,6 @@ def test_a_typed_address_that_is_not_one_is_shown_beside_the_field(client):
     assert refused.status_code == 400
     assert "Enter an email address" in error_for(page(refused), "email")
     assert db.session.scalar(select(OutboxMessage)) is None
-
-
-@pytest.fixture
-def limited_app(request, tmp_path):
-    """An app with the rate limits on (the test configuration turns them off)."""
-    app = _app_for(request, tmp_path, seeded=False, RATELIMIT_ENABLED=True)
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_requests_are_limited_per_address_typed_and_per_client(limited_app):

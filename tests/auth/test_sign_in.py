@@ -1,6 +1,5 @@
 """Sign-in: limits a stranger cannot turn into a lock-out, odd input, and where it lands afterwards."""
 
-
 import pytest
 from sqlalchemy import select
 
@@ -9,19 +8,8 @@ from directory.auth.views import _safe_next
 from directory.extensions import db
 from directory.models import AuditEvent
 from tests.accounts_helpers import PASSWORD, error_for, make_user, page
-from tests.conftest import _app_for
 
 OWNER, STRANGER, THIRD = "192.0.2.10", "198.51.100.66", "203.0.113.5"
-
-
-@pytest.fixture
-def limited_app(request, tmp_path):
-    """An app with the rate limits on (the test configuration turns them off)."""
-    app = _app_for(request, tmp_path, seeded=False, RATELIMIT_ENABLED=True)
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _try(client, email, password, address):
