@@ -78,7 +78,7 @@ def label(capacity: str, wait_weeks: int | None) -> str:
 
 def date_text(moment: datetime) -> str:
     """Return a moment's London date as pages write it: "3 November 2026"."""
-    return as_utc(moment).astimezone(clock.LONDON).strftime("%-d %B %Y")
+    return clock.in_london(moment).strftime("%-d %B %Y")
 
 
 def state(subject, now: datetime, fresh_days: int | None = None) -> State | None:

@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 
+from .models.base import as_utc
+
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -15,6 +17,11 @@ def now() -> datetime:
         moment = datetime.fromisoformat(pinned)
         return moment.replace(tzinfo=LONDON) if moment.tzinfo is None else moment.astimezone(LONDON)
     return datetime.now(LONDON)
+
+
+def in_london(moment: datetime) -> datetime:
+    """Return a stored time (UTC; SQLite hands it back naive) as London wall-clock time."""
+    return as_utc(moment).astimezone(LONDON)
 
 
 def utcnow() -> datetime:

@@ -91,16 +91,12 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def london_date(moment: datetime) -> date:
-    return as_utc(moment).astimezone(clock.LONDON).date()
-
-
 def due_for(service: Service, now: datetime) -> list[Due]:
     """Return the reminders `service` needs at `now` (whether or not they were sent already)."""
     config = current_app.config
     found = []
     if service.verified_at is None:
-        created = london_date(service.created_at)
+        created = clock.in_london(service.created_at).date()
         listed = capacity.date_text(service.created_at)
         found.append(Due(service, STALE, created,
                          f"Never confirmed accurate since it was listed on {listed}."))
@@ -109,15 +105,15 @@ def due_for(service: Service, now: datetime) -> list[Due]:
         due = verified + timedelta(days=config["STALE_AFTER_DAYS"])
         last = capacity.date_text(verified)
         if now >= due:
-            found.append(Due(service, STALE, london_date(due),
+            found.append(Due(service, STALE, clock.in_london(due).date(),
                              f"Not confirmed since {last}: the directory shows it as possibly out of date."))
         elif now >= due - timedelta(days=config["REMIND_BEFORE_STALE_DAYS"]):
-            found.append(Due(service, DUE_SOON, london_date(due),
+            found.append(Due(service, DUE_SOON, clock.in_london(due).date(),
                              f"Goes out of date on {capacity.date_text(due)} (last confirmed {last})."))
     state = capacity.state(service, now, config["CAPACITY_FRESH_DAYS"])
     if state is not None and state.out_of_date:
         due = state.stated_at + timedelta(days=config["CAPACITY_FRESH_DAYS"])
-        found.append(Due(service, CAPACITY, london_date(due),
+        found.append(Due(service, CAPACITY, clock.in_london(due).date(),
                          f"It says “{state.label}”, said on {state.said_on}: is that still so?"))
     return found
 

@@ -105,7 +105,7 @@ def send(now: datetime | None = None) -> Outcome:
         queue_link=external_url("admin.queue"),
         reports_link=external_url("admin.queue") + "#reports",
         content_link=external_url("admin.queue") + "#content",
-        day=as_utc(now).astimezone(clock.LONDON),
+        day=clock.in_london(now),
     )
     for row in staged:
         # Staged "now" by the directory's clock, which is what the once-a-day check reads.
@@ -116,7 +116,7 @@ def send(now: datetime | None = None) -> Outcome:
 
 def _told_today(now: datetime) -> set[str]:
     """Return the addresses already sent a summary on `now`'s London day."""
-    day = as_utc(now).astimezone(clock.LONDON).date()
+    day = clock.in_london(now).date()
     # From London midnight to London midnight: 23 or 25 hours on the days the clocks change.
     start, end = (_midnight(d) for d in (day, day + timedelta(days=1)))
     return set(

@@ -6,17 +6,15 @@ known (as for the seeded events) it is all-day: the page says the time was not r
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import url_for
 from sqlalchemy import select
 
+from ..clock import LONDON, in_london
 from ..extensions import db
 from ..models import ContentStatus, Event, Organisation
 from ..models.base import as_utc, utcnow
 from ..moderation import content
-
-LONDON = ZoneInfo("Europe/London")
 
 FIELDS = [
     ("title", "Title"),
@@ -56,11 +54,6 @@ def london_moment(day: date, clock: time | None, field: str) -> datetime:
             field, f"{clock:%H:%M} does not happen on {day:%-d %B %Y} in London: the clocks go forward."
         )
     return wall.astimezone(UTC)
-
-
-def in_london(moment: datetime) -> datetime:
-    """Return a stored (UTC) time as London wall-clock time."""
-    return as_utc(moment).astimezone(LONDON)
 
 
 def times_from_parts(
