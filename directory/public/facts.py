@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .. import capacity, catchment, contact_details
+from .. import catchment, contact_details
 from ..models import Location, Service
 from ..models.base import as_utc
 from ..moderation.workflow import VERIFICATION_METHODS
@@ -193,8 +193,3 @@ def verified_how(service: Service) -> str:
     if not how:
         return ""
     return f", {how}" if service.verification_method == "agency" else f" {how}"
-
-
-def referrals(service: Service, moment: datetime) -> capacity.State | None:
-    """Say whether the service takes new referrals, as it last said (None: it has not said)."""
-    return capacity.state(service, moment)

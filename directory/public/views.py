@@ -6,7 +6,17 @@ from flask import abort, current_app, flash, has_request_context, redirect, rend
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import selectinload
 
-from .. import catchment, clock, hours_wording, reference, request_guard, search, signposting, unmet_need
+from .. import (
+    capacity,
+    catchment,
+    clock,
+    hours_wording,
+    reference,
+    request_guard,
+    search,
+    signposting,
+    unmet_need,
+)
 from ..extensions import db, limiter
 from ..models import (
     Location,
@@ -199,6 +209,7 @@ def service(service_id):
         "public/service.html", service=service, others=others, moment=moment,
         back=with_list(_safe_back(request.args.get("back")), _list_ids()),
         freshness=facts.freshness(service, moment, current_app.config["STALE_AFTER_DAYS"]),
+        referrals=capacity.state(service, moment),
         describe_catchment=catchment.describe(service),
         resources=resource_catalogue.handed_out_at(service),
     )
