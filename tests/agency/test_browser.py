@@ -4,15 +4,18 @@ Uses its own live server (not tests/browser's), so renaming a listing here canno
 journey tests; Chromium is launched the same way (see tests/browser/conftest.py).
 """
 
-import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.accounts_helpers import PASSWORD, password_hash
-from tests.browser.conftest import browser_context_args, browser_type_launch_args, serving  # noqa: F401
-from tests.conftest import make_app
+from tests.browser.conftest import (  # noqa: F401
+    app_on_a_copy,
+    browser_context_args,
+    browser_type_launch_args,
+    serving,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -23,10 +26,7 @@ def agency_server(_reference_template, tmp_path_factory):
     from directory.extensions import db
     from tests.factories import Factories
 
-    root = tmp_path_factory.mktemp("agency-live")
-    path = root / "directory.db"
-    shutil.copy(_reference_template, path)
-    app = make_app(f"sqlite:///{path}", root / "search-index", WTF_CSRF_ENABLED=True)
+    app = app_on_a_copy(_reference_template, tmp_path_factory.mktemp("agency-live"))
     with app.app_context():
         make = Factories()
         org = make.organisation("Brixton Wellbeing Trust")

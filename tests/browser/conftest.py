@@ -84,6 +84,14 @@ def _add_journey_services():
     return {key: s.id for key, s in services.items()}
 
 
+def app_on_a_copy(template, root, **overrides):
+    """Return an app on a copy of a template database in `root`, with CSRF on as in every deployment
+    (so cookie behaviour is what users get)."""
+    path = root / "directory.db"
+    shutil.copy(template, path)
+    return make_app(f"sqlite:///{path}", root / "search-index", WTF_CSRF_ENABLED=True, **overrides)
+
+
 @contextmanager
 def serving(app, links_follow: bool = True):
     """Serve `app` in a thread on 127.0.0.1 at a free port and yield its address; stop it after.
@@ -111,13 +119,7 @@ def live_server(_seeded_template, tmp_path_factory):
     """Serve the app on a random local port for the whole browser session."""
     from directory.extensions import db
 
-    root = tmp_path_factory.mktemp("live")
-    path = root / "directory.db"
-    shutil.copy(_seeded_template, path)
-    # CSRF on, as in every real deployment, so cookie behaviour is what users get.
-    app = make_app(
-        f"sqlite:///{path}", root / "search-index", DIRECTORY_NOW=PINNED_NOW, WTF_CSRF_ENABLED=True
-    )
+    app = app_on_a_copy(_seeded_template, tmp_path_factory.mktemp("live"), DIRECTORY_NOW=PINNED_NOW)
     with app.app_context():
         journey = _add_journey_services()
         db.session.remove()

@@ -4,7 +4,6 @@ Each page on the way is checked with axe-core at phone and desktop widths, and n
 Uses its own live server (as tests/agency/test_browser.py does); Chromium is launched the same way.
 """
 
-import shutil
 from datetime import date
 
 import pytest
@@ -12,8 +11,12 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.accounts_helpers import PASSWORD, password_hash
-from tests.browser.conftest import browser_context_args, browser_type_launch_args, serving  # noqa: F401
-from tests.conftest import make_app
+from tests.browser.conftest import (  # noqa: F401
+    app_on_a_copy,
+    browser_context_args,
+    browser_type_launch_args,
+    serving,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -24,10 +27,7 @@ def network_server(_reference_template, tmp_path_factory):
     from directory.extensions import db
     from tests.factories import Factories
 
-    root = tmp_path_factory.mktemp("network-live")
-    path = root / "directory.db"
-    shutil.copy(_reference_template, path)
-    app = make_app(f"sqlite:///{path}", root / "search-index", WTF_CSRF_ENABLED=True)
+    app = app_on_a_copy(_reference_template, tmp_path_factory.mktemp("network-live"))
     with app.app_context():
         make = Factories()
         org = make.organisation("Brixton Wellbeing Trust", network_member_since=date(2017, 6, 23))
