@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/relevance_bench.py                     # every kind
     .venv/bin/python benchmarks/relevance_bench.py --kind situations --show-failures
     .venv/bin/python benchmarks/relevance_bench.py --json > relevance.json
+    .venv/bin/python benchmarks/relevance_bench.py --fixture fixture-2.json --queries queries-blind-5.json
 
 The fixture (benchmarks/relevance/fixture.json) is loaded into a fresh temporary SQLite database and
 a fresh search index; every query in benchmarks/relevance/queries.json runs through `search.search()`
@@ -255,8 +256,11 @@ def main():
     parser.add_argument("--json", action="store_true", help="print machine-readable results instead")
     parser.add_argument("--queries", default="queries.json",
                         help="query file in benchmarks/relevance/ (queries-heldout.json: the held-out set)")
+    parser.add_argument("--fixture", default="fixture.json",
+                        help="fixture in benchmarks/relevance/ (fixture-2.json: the blind one, with "
+                             "queries-blind-5.json); its queries must grade names it holds")
     args = parser.parse_args()
-    fixture, queries = load_json("fixture.json")["services"], load_json(args.queries)["queries"]
+    fixture, queries = load_json(args.fixture)["services"], load_json(args.queries)["queries"]
     if args.kind:
         queries = [q for q in queries if q["kind"] == args.kind]
     workdir = Path(tempfile.mkdtemp(prefix="relevance-bench-"))

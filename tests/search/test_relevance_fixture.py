@@ -39,6 +39,13 @@ HELDOUT = _load("queries-heldout.json")["queries"]
 SITUATIONS_3 = _load("queries-situations-3.json")["queries"]
 # A fourth, of the weak kinds: several needs at once, habit against now, frontline jargon, slang.
 MIXED_4 = _load("queries-mixed-4.json")["queries"]
+# A second fixture of other services, and a fifth set over it, both written blind to the search.
+SERVICES_2 = _load("fixture-2.json")["services"]
+BLIND_5 = _load("queries-blind-5.json")["queries"]
+FIXTURES = {"fixture.json": SERVICES, "fixture-2.json": SERVICES_2}
+# Each query set with the fixture its grades name.
+SETS = [(QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4, SERVICES), (BLIND_5, SERVICES_2)]
+each_fixture = pytest.mark.parametrize("services", FIXTURES.values(), ids=FIXTURES.keys())
 
 
 @pytest.fixture(scope="module")
@@ -53,18 +60,25 @@ def borough_slugs():
         return {row["ons_code"]: row["slug"] for row in csv.DictReader(f)}
 
 
-def test_service_names_are_unique_and_fictional_text_has_no_phone_numbers():
-    names = Counter(s["name"] for s in SERVICES)
+@each_fixture
+def test_service_names_are_unique_and_fictional_text_has_no_phone_numbers(services):
+    names = Counter(s["name"] for s in services)
     assert [n for n, c in names.items() if c > 1] == []
-    assert 150 <= len(SERVICES) <= 180
+    assert 110 <= len(services) <= 180
     # Data honesty: a fictional listing must not carry anything a reader could dial.
     phone_like = re.compile(r"\d[\d ]{6,}\d")
-    for s in SERVICES:
+    for s in services:
         assert not phone_like.search(s["description"] + " " + s["eligibility"]), s["name"]
 
 
-def test_every_code_is_a_known_term(codes, borough_slugs):
-    for s in SERVICES:
+def test_the_two_fixtures_share_no_service():
+    # The second fixture checks generalisation: a service copied from the first would not.
+    assert {s["name"] for s in SERVICES}.isdisjoint(s["name"] for s in SERVICES_2)
+
+
+@each_fixture
+def test_every_code_is_a_known_term(services, codes, borough_slugs):
+    for s in services:
         for field, vocabulary in VOCABULARIES.items():
             unknown = set(s[field]) - codes[vocabulary]
             assert not unknown, f"{s['name']}: unknown {vocabulary} {unknown}"
@@ -75,8 +89,9 @@ def test_every_code_is_a_known_term(codes, borough_slugs):
         assert bool(s["catchment_boroughs"]) == (s["catchment"] == Catchment.BOROUGHS), s["name"]
 
 
-def test_every_postcode_sector_is_in_the_bundled_data_and_in_its_borough(borough_slugs):
-    for s in SERVICES:
+@each_fixture
+def test_every_postcode_sector_is_in_the_bundled_data_and_in_its_borough(services, borough_slugs):
+    for s in services:
         if not s["postcode"]:
             assert s["borough"] is None, s["name"]
             continue
@@ -85,9 +100,10 @@ def test_every_postcode_sector_is_in_the_bundled_data_and_in_its_borough(borough
         assert borough_slugs[place.borough_code] == s["borough"], s["name"]
 
 
-def test_hours_are_well_formed_and_have_somewhere_to_live():
+@each_fixture
+def test_hours_are_well_formed_and_have_somewhere_to_live(services):
     clock = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-    for s in SERVICES:
+    for s in services:
         for weekday, opens, closes in s["hours"]:
             assert 0 <= weekday <= 6 and clock.match(opens) and clock.match(closes), s["name"]
         if s["hours"]:
@@ -132,9 +148,20 @@ def test_the_fourth_set_is_its_own_and_of_the_weak_kinds():
     assert earlier.isdisjoint(q["text"].lower() for q in MIXED_4)
 
 
-def test_every_graded_name_exists_and_grades_are_on_the_scale():
-    names = {s["name"] for s in SERVICES}
-    for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4:
+def test_the_blind_set_has_every_kind_and_its_own_ids_and_texts():
+    kinds = Counter(q["kind"] for q in BLIND_5)
+    assert set(kinds) == KINDS and len(BLIND_5) >= 110
+    assert all(count >= 10 for count in kinds.values()), kinds
+    assert len({q["id"] for q in BLIND_5}) == len(BLIND_5)
+    assert all(q["id"].startswith(f"b5-{q['kind']}-") for q in BLIND_5)
+    earlier = {q["text"].lower() for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4}
+    assert earlier.isdisjoint(q["text"].lower() for q in BLIND_5)
+
+
+@pytest.mark.parametrize("queries, services", SETS, ids=["fixture.json sets", "fixture-2.json set"])
+def test_every_graded_name_exists_in_its_fixture_and_grades_are_on_the_scale(queries, services):
+    names = {s["name"] for s in services}
+    for q in queries:
         assert set(q["grades"]) <= names, (q["id"], set(q["grades"]) - names)
         assert set(q["grades"].values()) <= {2, 1, -1}, q["id"]
         if q["kind"] == "nothing":
@@ -145,7 +172,7 @@ def test_every_graded_name_exists_and_grades_are_on_the_scale():
 
 def test_query_filters_are_search_request_fields_with_known_values(codes, borough_slugs):
     fields = {f.name for f in dataclasses.fields(SearchRequest)} - {"text", "page", "per_page"}
-    for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4:
+    for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4 + BLIND_5:
         filters = q.get("filters", {})
         assert set(filters) <= fields, q["id"]
         for key, vocabulary in FILTER_VOCABULARIES.items():
