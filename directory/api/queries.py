@@ -75,8 +75,15 @@ def service_page(query: ServiceQuery, page: int, per_page: int) -> Page:
         ids = service_ids(query)
         start = (page - 1) * per_page
         return Page(ids[start : start + per_page], len(ids))
-    result = _search(query, page=page, per_page=per_page)
-    return Page([hit.listing.id for hit in result.hits], result.total)
+    request = _request(query, page, per_page)
+    try:
+        ids, total = search.page_ids(request)
+    except search.SearchInputError as exc:
+        raise _bad_search_parameter(exc) from None
+    # Anonymous day/borough/filters/words counts only. Every API page counts, as it did when each
+    # request searched from the first page.
+    unmet_need.record(replace(request, page=1, per_page=None), total)
+    return Page(ids, total)
 
 
 def service_ids(query: ServiceQuery) -> list[str]:
@@ -192,18 +199,6 @@ def _ranked(query: ServiceQuery) -> list[str]:
     # Counted as a search: the words, borough and filters, anonymously, as on every page.
     unmet_need.record(request, len(ids))
     return ids
-
-
-def _search(query: ServiceQuery, page: int = 1, per_page: int | None = None) -> search.SearchResult:
-    request = _request(query, page, per_page)
-    try:
-        result = search.search(request)
-    except search.SearchInputError as exc:
-        raise _bad_search_parameter(exc) from None
-    # Anonymous day/borough/filters/words counts only. Every API page counts, as it did when each
-    # request searched from the first page.
-    unmet_need.record(replace(request, page=1, per_page=None), result.total)
-    return result
 
 
 def _bad_search_parameter(exc: search.SearchInputError) -> BadParameter:

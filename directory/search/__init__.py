@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from .. import commits
 from ..extensions import db
 from ..models import IndexChange
-from . import engine
+from . import engine, listed
 from .catalogue import Catalogue, Choice
 from .criteria import SearchRequest
 from .engine import Hit, SearchResult
@@ -37,6 +37,7 @@ __all__ = [
     "catalogue",
     "ensure_index",
     "init_app",
+    "page_ids",
     "prepare_snippets",
     "ranked_ids",
     "reindex",
@@ -81,25 +82,36 @@ def _state(app=None) -> _State:
     return (app or current_app).extensions["search"]
 
 
-def search(request: SearchRequest) -> SearchResult:
-    """Answer a search request; raises SearchInputError (with .field, .message) for unusable input."""
+def _caught_up() -> _State:
+    # Changes wait to be applied (this process's own commits, or the change log on first use):
+    # a search made just after a commit sees it.
     state = _state()
     if state.index.pending:
         _sync_quietly(state, timeout=COMMIT_SYNC_TIMEOUT)
+    return state
+
+
+def search(request: SearchRequest) -> SearchResult:
+    """Answer a search request; raises SearchInputError (with .field, .message) for unusable input."""
+    state = _caught_up()
     return engine.run(state.index, request, state.catalogue)
 
 
 def ranked_ids(request: SearchRequest) -> list[str]:
     """Return the ids of every service matching `request`, best first (see `engine.ranked_ids`)."""
-    state = _state()
-    if state.index.pending:
-        _sync_quietly(state, timeout=COMMIT_SYNC_TIMEOUT)
+    state = _caught_up()
     return engine.ranked_ids(state.index, request, state.catalogue)
+
+
+def page_ids(request: SearchRequest) -> tuple[list[str], int]:
+    """Return one page of matching service ids, in order, and the total (see `engine.page_ids`)."""
+    state = _caught_up()
+    return engine.page_ids(state.index, request, state.catalogue)
 
 
 def still_listed(ids: list[str]) -> set[str]:
     """Return which of these services are published and active now (one primary-key query)."""
-    return engine.still_listed(ids)
+    return listed.still_listed(ids)
 
 
 def prepare_snippets(listings) -> None:

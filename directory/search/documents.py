@@ -39,7 +39,6 @@ from ..models import (
     service_terms,
 )
 from ..models.base import as_utc
-from ..models.listings import is_listed
 from . import text
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
@@ -256,33 +255,6 @@ def listings_from_rows(session, ids: list[str]) -> dict[str, Listing]:
     ):
         found[service_id].schedules.append((weekday, opens, closes))
     return found
-
-
-# `listed`'s query as text (in PostgreSQL, the ids as one array): every results page runs it, and the
-# expression layer expanding twenty ids into twenty parameters cost more CPU than the query itself.
-_LISTED_POSTGRESQL = "SELECT id, is_published, status FROM service WHERE id = ANY(%s)"
-_LISTED_QMARK = "SELECT id, is_published, status FROM service WHERE id IN (%s)"
-
-
-def listed(connection, ids) -> set[str]:
-    """Return which of these services belong in the index: published and active (one query).
-
-    `connection` is a Session or a Connection.
-    """
-    ids = list(ids)
-    if not hasattr(connection, "exec_driver_sql"):  # a Session: its connection, in its transaction
-        connection = connection.connection()
-    if connection.dialect.name == "postgresql":
-        rows = connection.exec_driver_sql(_LISTED_POSTGRESQL, (ids,))
-    elif connection.dialect.paramstyle == "qmark":
-        rows = connection.exec_driver_sql(_LISTED_QMARK % ",".join("?" * len(ids)), tuple(ids)) if ids else []
-    else:
-        rows = connection.execute(
-            select(Service.id, Service.is_published, Service.status).where(Service.id.in_(ids))
-        )
-    # Checked here, not in SQL: with those conditions in the WHERE clause SQLite's planner picks the
-    # (is_published, status) index and scans every published listing instead of the primary key.
-    return {service_id for service_id, published, status in rows if is_listed(published, status)}
 
 
 # -- documents ---------------------------------------------------------------------------------

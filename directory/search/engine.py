@@ -15,15 +15,14 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from markupsafe import Markup, escape
-from sqlalchemy.exc import DBAPIError
 
 from .. import catchment, clock, geo, hours
-from ..extensions import db
-from . import documents, matching, query, ranking, text, when
+from . import matching, query, ranking, text, when
 from .catalogue import BoroughRef, Catalogue, Choice
 from .criteria import SORTS, Criteria, SearchRequest, Understood, validate
 from .documents import Listing
 from .filters import CATALOGUE_FIELDS, FILTERS, OPEN_NOW, TEXT, Relaxation, SearchInputError
+from .listed import still_listed
 from .store import IndexBusy
 
 __all__ = ["SORTS", "BoroughRef", "Catalogue", "Choice", "Hit", "Relaxation", "SearchInputError",
@@ -149,31 +148,6 @@ def _relaxations(view, constraints, labels) -> list[Relaxation]:
 # -- results ---------------------------------------------------------------------------------
 
 
-def still_listed(ids: list[str]) -> set[str]:
-    """Return which of these services are still published and active (one primary-key query)."""
-    if not ids:
-        return set()
-    try:
-        return _listed(ids)
-    except DBAPIError as error:
-        # A pooled connection that died under us (the database restarted): SQLAlchemy has
-        # discarded the pool, so a second try gets a fresh connection. A read is safe to repeat.
-        if not error.connection_invalidated:
-            raise
-        return _listed(ids)
-
-
-def _listed(ids: list[str]) -> set[str]:
-    # On its own connection in autocommit: one statement needs no transaction, and opening and
-    # rolling one back would cost two more round trips to the database on every results page.
-    # (SQLite's driver opens none for a SELECT, and switching its mode costs more than the query.)
-    connection = db.engine.connect()
-    if connection.dialect.name != "sqlite":
-        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-    with connection:
-        return documents.listed(connection, ids)
-
-
 def prepare_snippets(listings) -> None:
     """Read each listing's text for highlighting now, as a search would (a server, before it forks)."""
     for listing in listings:
@@ -295,17 +269,28 @@ def ranked_ids(index, request: SearchRequest, catalogue: Catalogue) -> list[str]
     caller's own query must keep to published, active services.
     """
     criteria = replace(_criteria(request, catalogue), page=1, per_page=None)
-    now = clock.now()
+    return _reading(index, lambda: _ordered(index, criteria, catalogue, clock.now()))[0]
 
-    def read() -> list[str]:
-        with index.reading() as view:
-            parsed, text_match, constraints = _matching(view, criteria, catalogue, now)
-            matched = _all_but(view, constraints, None)
-            docs = ranking.order(view, criteria, parsed, matched, text_match)[0]
-            ids = view.ids
-            return [ids[d] for d in docs if ids[d]]
 
-    return _reading(index, read)
+def page_ids(index, request: SearchRequest, catalogue: Catalogue) -> tuple[list[str], int]:
+    """Return the ids on the page `request` asks for, in order, and how many services match.
+
+    What a results page ranks, without what only a page shows (facets, snippets, listings): the
+    API's pages. The page's services are re-checked against the database, as on a results page.
+    """
+    criteria = _criteria(request, catalogue)
+    ids, total = _reading(index, lambda: _ordered(index, criteria, catalogue, clock.now()))
+    listed = still_listed(ids)
+    return [service_id for service_id in ids if service_id in listed], total
+
+
+def _ordered(index, criteria: Criteria, catalogue: Catalogue, now) -> tuple[list[str], int]:
+    with index.reading() as view:
+        parsed, text_match, constraints = _matching(view, criteria, catalogue, now)
+        matched = _all_but(view, constraints, None)
+        docs = ranking.order(view, criteria, parsed, matched, text_match)[0]
+        ids = view.ids
+        return [ids[d] for d in docs if ids[d]], matched.bit_count()
 
 
 def run(index, request: SearchRequest, catalogue: Catalogue) -> SearchResult:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from whoosh import index as whoosh_index
 
 from ..models import Service
-from . import bulk, changelog, disk, documents
+from . import bulk, changelog, disk, documents, listed
 
 # A large build is shared between this many processes, each writing its own segment (Whoosh is pure
 # Python: one core adds a few thousand documents a second). Set to 1 to build in this process only.
@@ -78,7 +78,7 @@ def write_all(directory: str, session, wipe: bool) -> tuple[changelog.Position, 
 
 def write_changes(directory: str, session, service_ids: set[str]) -> int:
     """Re-index these services: updated when listed, deleted when not. Return how many there were."""
-    listings = documents.listings_from_rows(session, list(documents.listed(session, service_ids)))
+    listings = documents.listings_from_rows(session, list(listed.listed(session, service_ids)))
     ix = disk.open_index(directory)
     try:
         writer = ix.writer(timeout=5.0)

@@ -100,13 +100,13 @@ def test_a_card_says_when_it_closes_to_the_minute():
 
 
 def test_the_results_recheck_agrees_with_the_index_on_what_is_listed(app, make):
-    from directory.search import engine
+    from directory.search import listed
 
     shown = make.service(name="Listed")
     hidden = make.service(name="Unpublished", is_published=False)
     closed = make.service(name="Closed", status="defunct")
     ids = [shown.id, hidden.id, closed.id, "00000000-0000-0000-0000-000000000000"]
-    assert engine.still_listed(ids) == documents.listed(db.session, ids) == {shown.id}
+    assert listed.still_listed(ids) == listed.listed(db.session, ids) == {shown.id}
 
 
 def test_a_card_follows_its_listing_and_the_reference_data(app, make):
