@@ -80,6 +80,13 @@ class Catalogue:
                 key = self.dimension_of(code)
                 if key:
                     self.expansions.append((key, code, set(), {concept}))
+        # Looked up by a clause's concept and stems: a search must not loop over every category.
+        self._by_concept, self._by_stem = {}, {}
+        for field_name, code, stems, concepts in self.expansions:
+            for concept in concepts:
+                self._by_concept.setdefault(concept, set()).add((field_name, code))
+            for stem in stems:
+                self._by_stem.setdefault(stem, set()).add((field_name, code))
         self.loaded_at = time.monotonic()
 
     def dimension_of(self, code: str) -> str | None:
@@ -110,10 +117,13 @@ class Catalogue:
 
     def expansion_bits(self, view, clause) -> int:
         """Return the documents a clause finds through category, pathway and borough names."""
+        if clause.concept:
+            found = self._by_concept.get(clause.concept, set())
+            if len(clause.stems) == 1:
+                found = found | self._by_stem.get(clause.stems[0], set())
+        else:
+            found = set().union(*(self._by_stem.get(s, ()) for s in clause.stems))
         bits = 0
-        for field_name, code, stems, concepts in self.expansions:
-            if (clause.concept and clause.concept in concepts) or (
-                not clause.concept and any(s in stems for s in clause.stems)
-            ) or (clause.concept and len(clause.stems) == 1 and clause.stems[0] in stems):
-                bits |= view.term(field_name, code)
+        for field_name, code in found:
+            bits |= view.term(field_name, code)
         return bits
