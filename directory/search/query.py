@@ -26,6 +26,9 @@ MAX_WORDS = 24
 MAX_CANDIDATES = 3
 
 REQUIRED, OPTIONAL, FILLER = "required", "optional", "filler"
+# A concept named beside a need ("my son is drinking": alcohol, beside a worried parent): it never narrows,
+# but ranks more than a word beside a need does, saying which of the need's answers is meant.
+BESIDE = "beside"
 # How people type on a phone: read as the words they stand for ("party n play", "me n my gf").
 TEXT_SPEAK = {
     "n": "and", "wiv": "with", "wid": "with", "u": "you", "ur": "your", "r": "are", "cos": "because",
@@ -55,6 +58,15 @@ FEARS = frozenset({"catch", "get", "become", "be", "end", "pass", "give", "sprea
 # sentence would find nothing for holding one word no listing says.
 SENTENCE_WORDS = 6
 LONG_SENTENCE = 7  # words: a sentence however it is told ("just moved to London, was on a methadone script")
+# Asking for a time most services are shut: an urgent need's answers open around the clock come first.
+OUT_OF_HOURS = (" out of hours ", " ooh ", " after hours ", " overnight ", " middle of the night ",
+                " at night ", " late at night ", " night time ", " nighttime ")
+# Words telling when something happened ("after a weekend on chems", "since friday night"): beside a need
+# they rank nothing, or "Night Owls" and "Weekend Walkers" would lead for holding them in their names.
+WHEN_STEMS = frozenset(text.stem(w) for w in (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend", "weekends",
+    "night", "nights", "tonight", "morning", "mornings", "evening", "evenings", "afternoon", "today",
+    "yesterday", "week", "weeks", "day", "days", "month", "months", "year", "years", "ago", "last"))
 PERSONS = frozenset({"i", "im", "me", "my", "he", "hes", "she", "shes", "him", "her", "his", "we", "our",
                      "they", "their", "them", "mum", "dad", "son", "daughter", "partner", "mate", "friend"})
 
@@ -84,6 +96,12 @@ class ParsedText:
     unwanted: set[str] = field(default_factory=set)
     # needs said only by words that said another ("the condom broke": pregnancy risk beside the exposure)
     echoes: set[str] = field(default_factory=set)
+
+    @property
+    def out_of_hours(self) -> bool:
+        """Whether the words ask for a time most services are shut ("PEP out of hours", "overnight")."""
+        said = " ".join(text.tokens(self.raw))
+        return any(phrase in f" {said} " for phrase in OUT_OF_HOURS)
 
     @property
     def narrowing_needs(self) -> list[Need]:
@@ -125,10 +143,15 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
     """Split user text into clauses against the current index (`view`) and category names.
     With `correct` False, no word is corrected ("search instead for" what was typed)."""
     raw = (user_text or "")[:MAX_CHARS]
-    cased = [word for typed in text.cased_tokens(raw)[: MAX_WORDS * 2] for word in _as_written(typed)]
+    vocabulary, layer = text.vocabulary(), needs.layer()
+    typed = text.cased_tokens(raw)[: MAX_WORDS * 2]
+    # Text-speak is read only outside the vocabulary's phrases: "tier 4" and "4-MMC" keep their 4.
+    phrased = {i for _, first, last in vocabulary.concepts_in([t.lower() for t in typed], typed)
+               if last - first > 1 for i in range(first, last)}
+    cased = [word for i, token in enumerate(typed)
+             for word in ([token] if i in phrased else _as_written(token))]
     words = [w.lower() for w in cased]
     stems = [text.stem(w) for w in words]
-    vocabulary, layer = text.vocabulary(), needs.layer()
     corrections: dict[str, str] = {}
     surfaces: dict[str, str] = {}
     alternatives: dict[int, list[str]] = {}
@@ -159,6 +182,13 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
     concepts = [span for span in concepts if span[0] not in unwanted]
     said = set().union(*(positions for _, positions in found)) if found else set()
     narrowing = any(not need.boost for need, _ in found)
+    # What someone drinks or takes, beside a need, says which of its answers is meant ("my son is drinking":
+    # an alcohol service for families), except beside danger to the body, which A&E answers whatever it was.
+    substances = layer.groups.get("drug", frozenset()) | {"alcohol"}
+    # Beside an urgent need what was taken is only how it happened ("raped after drinking"): it ranks nothing.
+    taken = substances if any(need.urgent for need, _ in found) else set()
+    if taken or any(_emergency_first(need) for need, _ in found):
+        substances = set()
     # Who a service is for ("gay", "young") ranks, and narrows only when it is all that was asked.
     nudging = {c for need, _ in found if need.boost for c in need.concepts}
     # A sentence about someone that names what the directory knows is about that (see SENTENCE_WORDS).
@@ -172,18 +202,23 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
         span = set(range(first, last))
         covered |= span
         literal = [stems[i] for i in range(first, last) if text.is_indexable(words[i])]
-        if span & said:
+        if span & said or concept in taken:
             highlight_stems.update(literal)
-            continue  # the need says it
+            continue  # the need says it, or it only tells how it happened
         # Found through the concept alone: a listing that has the word only in a name ("Tina's
         # Kitchen") was not tagged with the concept, and must not match it.
-        clauses.append(Clause(concept=concept, corrected=any(i in alternatives for i in span),
-                              role=OPTIONAL if narrowing or concept in nudging else REQUIRED,
-                              rank_stems=literal))
+        role = (BESIDE if narrowing and concept in substances
+                else OPTIONAL if narrowing or concept in nudging else REQUIRED)
+        # Beside a need, a concept's words that are also names rank nothing: "Tina Brown" is not tina.
+        named = role == BESIDE and vocabulary.names and any(s in vocabulary.names.name_words for s in literal)
+        clauses.append(Clause(concept=concept, corrected=any(i in alternatives for i in span), role=role,
+                              rank_stems=[] if named else literal))
         highlight_stems.update(literal)
     for i, word in enumerate(words):
         if i in covered or not text.is_indexable(word) or word in NEGATORS:
             continue
+        if narrowing and stems[i] in WHEN_STEMS:
+            continue  # when it happened, beside a need, is not what to look for (when.py reads asked times)
         clause_stems = alternatives.get(i, [stems[i]])
         role = FILLER if stems[i] in layer.filler else OPTIONAL if narrowing or about else REQUIRED
         clauses.append(Clause(stems=clause_stems, corrected=i in alternatives, role=role))
@@ -222,6 +257,10 @@ def _is_denied(need: Need, positions: set[int], concepts, denied: set[int]) -> b
     spans = {i for c, first, last in concepts if c in need.concepts for i in range(first, last)}
     told = positions - spans or positions | spans
     return bool(told) and told <= denied
+
+
+def _emergency_first(need: Need) -> bool:
+    return bool(need.finds) and need.finds[0].parts[0][0] == "emergency-care"
 
 
 def _is_sentence(words: list[str]) -> bool:

@@ -42,6 +42,8 @@ SPECIFIC = 0.2
 FILLER_FACTOR = 0.1
 # Words beside a need ("since friday", "at the weekend") rank less than the need itself.
 OPTIONAL_FACTOR = 0.1
+# A concept named beside a need ("my son is drinking"): which of the need's answers is meant.
+BESIDE_FACTOR = 0.3
 # A concept the words deny ("not looking for rehab"), per unit of how much a listing says it.
 UNWANTED = 2.0
 # With words and a place: a listing this many miles away keeps half its score.
@@ -50,10 +52,12 @@ METRES_PER_MILE = 1609.344
 K1, B = 1.2, 0.75  # BM25
 
 
-def scores_of(view, parsed: query.ParsedText, matched, borough=None, among: int = -1) -> np.ndarray | None:
+def scores_of(view, parsed: query.ParsedText, matched, borough=None, among: int = -1,
+              metres: np.ndarray | None = None) -> np.ndarray | None:
     """Return every document's score (an array by document number), or None without text.
     `matched` is the words' `matching.TextMatch`; `borough` the borough asked about, if any; `among`
-    the documents the search shows (the services open around the clock that come first are theirs)."""
+    the documents the search shows (the services open around the clock that come first are theirs);
+    `metres` how far each is from the place asked about, if any (the nearest of those come first)."""
     if not parsed.clauses and not parsed.needs:
         return None
     scores = np.zeros(view.size)
@@ -80,11 +84,14 @@ def scores_of(view, parsed: query.ParsedText, matched, borough=None, among: int 
             scores += FIRST_BROADER * bitsets.to_array(first, view.size)
     urgent = need_ranking.add_scores(scores, view, matched.needs, lambda c: _concept_parts(view, c),
                                      parsed.evidence, _specificity(view) if parsed.narrowing_needs else 1.0,
-                                     parsed.echoes)
-    open_always = np.flatnonzero(bitsets.to_array(urgent & view.around_the_clock() & among, view.size))
+                                     parsed.echoes, among, parsed.out_of_hours)
+    # What is open for the need: around the clock for a danger to life, else open now (need_ranking).
+    open_always = np.flatnonzero(bitsets.to_array(urgent & among, view.size))
     if len(open_always):
         # The best few, not every A&E in London: the answers that are not open all night follow.
-        first = open_always[np.argsort(-scores[open_always], kind="stable")[:FIRST_AROUND_THE_CLOCK]]
+        # Ties go by name, as the page's order does: never by where a listing happens to sit in the index.
+        by_score = np.lexsort((view.rank_array[open_always], -_near(scores, metres)[open_always]))
+        first = open_always[by_score[:FIRST_AROUND_THE_CLOCK]]
         scores[first] += AROUND_THE_CLOCK
     if borough is not None:
         scores += LOCAL * bitsets.to_array(view.term("located", borough.ons_code), view.size)
@@ -97,8 +104,17 @@ def scores_of(view, parsed: query.ParsedText, matched, borough=None, among: int 
     return scores
 
 
+def _near(scores: np.ndarray, metres: np.ndarray | None) -> np.ndarray:
+    """Return scores discounted by distance (see `DISTANCE_MILES`); as they are without a place."""
+    if metres is None:
+        return scores
+    miles = np.where(np.isfinite(metres), metres / METRES_PER_MILE, DISTANCE_MILES)
+    return scores / (1 + miles / DISTANCE_MILES)
+
+
 def _factor(clause: query.Clause) -> float:
-    factor = {query.FILLER: FILLER_FACTOR, query.OPTIONAL: OPTIONAL_FACTOR}.get(clause.role, 1.0)
+    factor = {query.FILLER: FILLER_FACTOR, query.OPTIONAL: OPTIONAL_FACTOR,
+              query.BESIDE: BESIDE_FACTOR}.get(clause.role, 1.0)
     return factor * (0.7 if clause.corrected else 1.0)
 
 
@@ -175,13 +191,12 @@ def order(view, criteria, parsed, matched: int, text_match) -> tuple[list[int], 
     metres = None
     if criteria.place is not None:
         metres = view.metres_from(criteria.place.latitude, criteria.place.longitude)
-    scores = scores_of(view, parsed, text_match, criteria.borough, matched)
+    scores = scores_of(view, parsed, text_match, criteria.borough, matched, metres)
     if sort == "relevance" and metres is not None:
         # Nearer first among equally good answers; a service with no place (a helpline) counts as
         # DISTANCE_MILES away. What is open around the clock for an emergency stays first.
-        miles = np.where(np.isfinite(metres), metres / METRES_PER_MILE, DISTANCE_MILES)
         base = np.where(scores >= AROUND_THE_CLOCK, AROUND_THE_CLOCK, 0.0)
-        blended = base + (scores - base) / (1 + miles / DISTANCE_MILES)
+        blended = base + _near(scores - base, metres)
         keys = (ranks, -blended[docnums])
         scores = blended
     elif local_first:

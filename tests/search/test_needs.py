@@ -107,12 +107,35 @@ SAID = {
     "dosing": ["how much gina is too much", "safe dose of mdma", "first time taking ket",
                "mixing g and alcohol"],
     "naloxone-kit": ["naloxone", "where can i get narcan", "kit to reverse an overdose"],
+    "urgent-not-999": ["its not an emergency but i feel awful after mdma",
+                       "dont need an ambulance, just advice",
+                       "not life threatening but my ankle is swollen", "should i ring 111"],
+    "needle-injury": ["got a needlestick at work", "pricked my finger on a syringe in the park",
+                      "stuck by a dirty needle bin", "jabbed with a used needle"],
+    "bbv-risk": ["we were sharing notes to snort coke", "shared spoons and filters with a mate",
+                 "worried about hep c", "got a tattoo abroad and worried about hepatitis"],
+    "parent-using": ["pregnant and still smoking crack",
+                     "scared social services will find out about my drinking",
+                     "they might take my kids into care", "my baby might be taken away because i use"],
+}
+# Phrasings added with new signs of needs that were already there (helper "relevance", issue 15).
+SAID_TOO = {
+    "overdose": ["took some pills and now shes really hot and confused",
+                 "so drowsy after benzos, cant stay awake",
+                 "used narcan on him and he came round"],
+    "sexual-assault": ["he held me down at a party", "i woke up and he was on top of me"],
+    "pregnancy-risk": ["he came inside me", "not on the pill and we didnt use anything"],
+    "hiv-diagnosis": ["support after hiv diagnosis", "stopped taking my arvs"],
+    "partner-abuse": ["he gets violent when hes drunk", "she hits me"],
+    "homeless": ["support for rough sleepers"],
+    "worried-about-someone": ["my daughter comes home stoned", "my brother keeps getting wasted"],
+    "drug-reaction": ["my heart is pounding after g", "seeing things after a bender"],
 }
 
 NOT_SAID = {
     # a habit is not an emergency now
     "unconscious": ["wake up call", "breathing exercises for anxiety", "he gets blackout drunk every weekend",
-                    "she always passes out when she drinks"],
+                    "she always passes out when she drinks", "i woke up with no memory"],
     "overdose": ["my dad drinks too much", "too much work", "drinking too much at weekends",
                  "he usually takes too much g"],
     "withdrawal": ["cant stop crying", "can't stop thinking about him"],
@@ -129,15 +152,29 @@ NOT_SAID = {
     "mental-distress": ["lost my keys", "lost my job interview notes"],
     "drug-reaction": ["chest infection"],
     "comedown": ["friday night social", "weekend walkers"],
+    "urgent-not-999": ["an emergency contraception pill"],
+    "needle-injury": ["needle exchange", "where to get clean needles"],
+    "bbv-risk": ["hep b vaccine"],
+    "parent-using": ["pregnancy test", "parents of a drug user"],
+}
+NOT_SAID_TOO = {
+    # a question about risk, or a denied emergency, is not an emergency now
+    "unconscious": ["not an emergency but he passed out earlier and seems fine now"],
+    "withdrawal": ["burning when i pee after a hook up"],
+    "overdose": ["is it risky to mix g and alcohol", "not a 999 thing but my heart is racing after coke"],
+    "partner-abuse": ["i hit my girlfriend when im drunk"],
+    "worried-about-someone": ["since my wife left i cant stop drinking", "my brother says i drink too much"],
 }
 
 
-@pytest.mark.parametrize(("need", "words"), [(n, w) for n, ways in SAID.items() for w in ways])
+@pytest.mark.parametrize(("need", "words"),
+                         [(n, w) for d in (SAID, SAID_TOO) for n, ways in d.items() for w in ways])
 def test_a_situation_in_everyday_words_reads_as_its_need(need, words):
     assert need in needs_in(words)
 
 
-@pytest.mark.parametrize(("need", "words"), [(n, w) for n, ways in NOT_SAID.items() for w in ways])
+@pytest.mark.parametrize(("need", "words"),
+                         [(n, w) for d in (NOT_SAID, NOT_SAID_TOO) for n, ways in d.items() for w in ways])
 def test_nearby_words_do_not_read_as_that_need(need, words):
     assert need not in needs_in(words)
 
