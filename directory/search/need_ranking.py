@@ -45,6 +45,8 @@ def add_scores(scores: np.ndarray, view, need_sets, strength, evidence: dict[str
 
     With several needs, the one said most leads: "the condom broke, can she get the morning after
     pill" is mostly about emergency contraception, so the exposure's A&E departments do not come first."""
+    if not need_sets:  # most searches name no need: nothing to add, and nothing to work out for it
+        return 0
     urgent = 0
     particular = [s for s in need_sets if not s.need.boost and not s.need.general]
     most = max((evidence.get(s.need.key, 1) for s in particular or need_sets if not s.need.boost), default=1)
@@ -83,7 +85,8 @@ def add_scores(scores: np.ndarray, view, need_sets, strength, evidence: dict[str
             else:
                 candidates = _answering_the_rest(sets, particular, echoes) & among
                 urgent |= _first_open(view, sets, candidates, out_of_hours)
-    _make_room(scores, room, bitsets.to_array(among & view.live, view.size))
+    if len(room) > 1:
+        _make_room(scores, room, bitsets.to_array(among & view.live, view.size))
     return urgent
 
 
@@ -92,6 +95,10 @@ def _fit_kinds(view, need) -> np.ndarray:
     service it is is one the need names, less the more other kinds it is (see `OTHER_KINDS`). A clinic that
     is sexual health and HIV testing answers "want an HIV test" as fully as one that is only sexual health;
     a chemsex service that also counts as sexual health answers "burning when I pee" less surely."""
+    return view.derived(("fit_kinds", need.key), lambda v: _kinds_fit(v, need))
+
+
+def _kinds_fit(view, need) -> np.ndarray:
     types = view.values("service_type")
     named = {raw for finding in need.finds for raw, _ in finding.parts if raw in types}
     helping = {raw for finding in need.also for raw, _ in finding.parts if raw in types} - named
