@@ -18,7 +18,8 @@ committed in this process. A few whole-directory answers (the newest change of a
 lists) are kept with the documents (`remembered`) and read again whenever the log moves.
 
 A listing's documents are its service in each variant ("summary", "full", "minimal") and each of
-its service-at-locations ("sal-<variant>:<id>"), so one change drops them together.
+its service-at-locations ("sal-<variant>:<id>"), so one change drops them together. A service's JSON text, for
+pages joined from it (`responses.cached_page`), is kept beside its document and dropped with it.
 
 One speed trick, with its owner, limit and off switch: `API_DOCUMENT_CACHE` documents per process
 (0 builds every document on each request, to the same bytes; tests/api/test_api_pages.py).
@@ -53,6 +54,7 @@ class DocumentCache:
         self._remembered: dict[str, object] = {}
         self._documents: OrderedDict[tuple[str, str], tuple[dict, float]] = OrderedDict()  # (document, built)
         self._variants: dict[str, set[str]] = {}  # service id -> its variants held
+        self._texts: dict[tuple[str, str], tuple[dict, str]] = {}  # (document, its JSON) of documents held
         self._position: changelog.Position | None = None
         self._generation = 0  # moves whenever documents are dropped
         self._lock = threading.Lock()
@@ -96,6 +98,23 @@ class DocumentCache:
                         (service_id, variant), _ = self._documents.popitem(last=False)
                         self._forget(service_id, variant)
         return found
+
+    def texts(self, keys: list[tuple[str, str]], build: Callable[[list[tuple[str, str]]], dict],
+              encode: Callable[[dict], str]) -> dict:
+        """Return {key: `encode(document)`} for `keys`, as `documents` does: each document is encoded
+        once while it is held."""
+        found = self.documents(keys, build)
+        out = {}
+        with self._lock:
+            for key, document in found.items():
+                text = self._texts.get(key)
+                if text is None or text[0] is not document:  # new, or built again since
+                    text = (document, encode(document))
+                    held = self._documents.get(key)
+                    if held is not None and held[0] is document:
+                        self._texts[key] = text
+                out[key] = text[1]
+        return out
 
     def remembered(self, name: str, read: Callable[[], object]):
         """Return `read()`, a whole-directory answer, read again only when the change log has moved."""
@@ -141,6 +160,7 @@ class DocumentCache:
             for _, service_id in entries:
                 for variant in self._variants.pop(service_id, ()):
                     self._documents.pop((service_id, variant), None)
+                    self._texts.pop((service_id, variant), None)
             if entries:
                 self._generation += 1
                 self._remembered: dict[str, object] = {}
@@ -148,11 +168,13 @@ class DocumentCache:
 
     def _clear(self) -> None:
         self._documents.clear()
+        self._texts.clear()
         self._variants.clear()
         self._generation += 1
         self._remembered: dict[str, object] = {}
 
     def _forget(self, service_id: str, variant: str) -> None:
+        self._texts.pop((service_id, variant), None)
         variants = self._variants.get(service_id)
         if variants is not None:
             variants.discard(variant)

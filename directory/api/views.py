@@ -1,10 +1,6 @@
 """The Open Referral UK 3.0 API: read-only, open, paged, cached, streamed on request."""
 
-import hashlib
-import json
-import math
-
-from flask import Response, jsonify, request, stream_with_context, url_for
+from flask import request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -13,7 +9,8 @@ from ..errors import error_response
 from ..extensions import db
 from ..interchange import documents, oruk, vocabularies
 from ..models import Organisation, Pathway, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
-from . import bp, document_cache, openapi, params, queries
+from . import bp, document_cache, openapi, params, queries, responses
+from .responses import cached, ndjson, not_found, page
 
 NDJSON_BATCH = 100
 
@@ -50,6 +47,9 @@ def services():
         ids = queries.service_ids(query)
         return ndjson(_stored_in_batches(ids, full=not query.minimal, minimal=query.minimal))
     found = queries.service_page(query, paging.page, paging.per_page)
+    if responses.assembles():
+        texts = _stored_services(found.ids, full=query.full, minimal=query.minimal, encoded=True)
+        return responses.cached_page(texts, found.total, paging, last_modified=_latest_change())
     contents = _stored_services(found.ids, full=query.full, minimal=query.minimal)
     return cached(page(contents, found.total, paging), last_modified=_latest_change())
 
@@ -197,42 +197,6 @@ def bp_prefix() -> str:
     return url_for("api.api_details").rstrip("/")
 
 
-def not_found(kind: str, item_id: str):
-    return error_response(404, "Not Found", f"There is no published {kind} with id {item_id[:80]}.")
-
-
-def page(contents: list, total: int, paging: params.Paging) -> dict:
-    """Wrap a page of results in ORUK's paging fields."""
-    total_pages = math.ceil(total / paging.per_page) if total else 0
-    return {
-        "total_items": total,
-        "total_pages": total_pages,
-        "page_number": paging.page,
-        "size": len(contents),
-        "first_page": paging.page == 1,
-        "last_page": paging.page >= total_pages,
-        "empty": not contents,
-        "contents": contents,
-    }
-
-
-def cached(document, last_modified=None):
-    """Return JSON with an ETag (and Last-Modified when known); answer 304 when the client is current."""
-    response = jsonify(document)
-    response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
-    if last_modified is not None:
-        response.last_modified = last_modified
-    response.cache_control.public = True
-    response.cache_control.max_age = 60
-    return response.make_conditional(request)
-
-
-def ndjson(documents) -> Response:
-    """Stream one JSON document per line."""
-    lines = (json.dumps(d, ensure_ascii=False) + "\n" for d in documents)
-    return Response(stream_with_context(lines), mimetype="application/x-ndjson")
-
-
 def _latest_change(*conditions):
     # Every published change (including unpublishing) moves a service's last_modified.
     def read():
@@ -279,19 +243,21 @@ def _variant(*, full: bool, minimal: bool = False) -> str:
     return "minimal" if minimal else "full" if full else "summary"
 
 
-def _stored_services(ids: list[str], *, full: bool, minimal: bool = False) -> list[dict]:
-    """Return the services' documents in order, from this node's document store where it holds them."""
+def _stored_services(ids: list[str], *, full: bool, minimal: bool = False, encoded: bool = False) -> list:
+    """Return the services' documents in order (`encoded`: as JSON texts, `responses.encoded`), from this
+    node's document store where it holds them."""
     variant = _variant(full=full, minimal=minimal)
     store = document_cache.cache()
     if store is None:
-        return list(_service_documents(ids, full=full, minimal=minimal))
+        built = list(_service_documents(ids, full=full, minimal=minimal))
+        return [responses.encoded(d) for d in built] if encoded else built
 
     def build(keys: list[tuple[str, str]]) -> dict:
         built = _service_documents([service_id for service_id, _ in keys], full=full, minimal=minimal)
         return {(d["id"], variant): d for d in built}
 
     keys = [(i, variant) for i in ids]
-    found = store.documents(keys, build)
+    found = store.texts(keys, build, responses.encoded) if encoded else store.documents(keys, build)
     return [found[k] for k in keys if k in found]
 
 

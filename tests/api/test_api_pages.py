@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 from werkzeug.datastructures import MultiDict
 
 from directory import revisions
-from directory.api import document_cache, params, queries, views
+from directory.api import document_cache, params, queries, responses, views
 from directory.extensions import db
 from directory.models import IndexChange, InterchangeRecord, Service
 
@@ -48,7 +48,7 @@ def reference_body(app, args: dict) -> bytes:
         ids = queries.service_ids(query)
         page_ids = ids[(paging.page - 1) * paging.per_page :][: paging.per_page]
         contents = list(views._service_documents(page_ids, full=query.full, minimal=query.minimal))
-        return jsonify(views.page(contents, len(ids), paging)).get_data()
+        return jsonify(responses.page(contents, len(ids), paging)).get_data()
 
 
 def assert_same_as_before(app, client, args):
@@ -274,3 +274,25 @@ def test_a_remainder_changed_on_its_own_reaches_the_stored_document(seeded_clien
     db.session.commit()
     again = client_get(seeded_client, {"search": "chemsex", "per_page": "1"})["contents"][0]
     assert again["interpretation_services"] == "BSL on request"
+
+
+def test_a_page_joined_from_encoded_documents_keeps_every_character_and_its_etag(app, client, make):
+    for n in range(3):
+        make.service(name=f"Café “Zyxomba” – clínica {n}",
+                     description="Ünïcode and <tags> & \"quotes\" \u2028.")
+    args = {"search": "zyxomba", "per_page": "2"}
+    assert_same_as_before(app, client, args)
+    assert_same_as_before(app, client, args)  # joined from the stored texts
+    first = client.get(API, query_string=args)
+    again = client.get(API, query_string=args, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and first.headers["Content-Type"] == "application/json"
+
+
+def test_in_debug_mode_pages_are_indented_as_flask_gives_them(app, client, make):
+    make.service(name="Zyxomba clinic")
+    app.debug = True
+    try:
+        body = client.get(API, query_string={"search": "zyxomba"}).get_data()
+        assert body == reference_body(app, {"search": "zyxomba"}) and b'\n  "contents": [' in body
+    finally:
+        app.debug = False
