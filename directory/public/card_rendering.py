@@ -4,9 +4,10 @@ A results page shows twenty cards (the `card_layout` macro, templates/public/_ma
 rendering the macro for each cost more than the search itself, although most of a card changes
 only when its listing does. So a card's markup is rendered once with stand-ins where the per-page
 values go (the links that carry the signposting list, snippet, distance, opening status): its
-frame, which later pages fill in (what the service says about new referrals is one of those values:
-it goes out of date with the moment of the request). Its two links cost more than the rest of the card
-too, so each page builds each once with a stand-in id and puts every service's id in its place.
+frame (frames.py), which later pages fill in (what the service says about new referrals is one of
+those values: it goes out of date with the moment of the request). Its two links cost more than
+the rest of the card too, so each page builds each once with a stand-in id and puts every
+service's id in its place.
 
 Both are speed tricks only: with the `CARD_FRAMES` setting off, every card renders through its
 macros and every link through url_for, and a test checks that both ways give the same bytes.
@@ -16,7 +17,6 @@ module that owns what it speeds up.
 """
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +29,7 @@ from .. import signposting
 from ..resources import finding
 from ..search import Catalogue, bitsets, documents, engine, english, needs, places, store, text
 from . import cards
+from .frames import fill, frame
 
 # The nil UUID: a well-formed service id that no service has (ids are random UUIDs).
 _ID_STAND_IN = "00000000-0000-0000-0000-000000000000"
@@ -105,12 +106,17 @@ def render(macros, card: cards.Card, heading_level: int = 3, id_prefix: str = ""
     """Return the card's markup from `macros` (the public/_macros.html module) and its frames:
     `card_layout` with the per-page values, the optional ones (snippet, distance, why, capacity)
     through their own macros."""
-    snippet_part = _filled(macros.card_snippet, (), ("snippet",), (snippet,)) if snippet else ""
-    where_part = (_filled(macros.card_distance, (), ("distance",), (distance,)) if distance else "") + (
-        _filled(macros.card_why, (), ("why",), (why,)) if why else "")
-    capacity_part = _filled(macros.card_capacity, (), ("capacity",), (capacity,)) if capacity else ""
-    return _filled(macros.card_layout, _card(card, heading_level, id_prefix), _PER_PAGE,
-                   (service_href, snippet_part, where_part, capacity_part, status, add_href))
+    snippet_frame, distance_frame, why_frame, capacity_frame = _parts(macros)
+    snippet_part = fill(snippet_frame, (snippet,)) if snippet else ""
+    where_part = (fill(distance_frame, (distance,)) if distance else "") + (
+        fill(why_frame, (why,)) if why else "")
+    capacity_part = fill(capacity_frame, (capacity,)) if capacity else ""
+    values = (service_href, snippet_part, where_part, capacity_part, status, add_href)
+    fixed = _card(card, heading_level, id_prefix)
+    pieces = frame(macros.card_layout, fixed, _PER_PAGE)
+    if pieces is None:  # the card's own text holds a stand-in
+        return macros.card_layout(**dict(fixed), **dict(zip(_PER_PAGE, values, strict=True)))
+    return fill(pieces, values)
 
 
 def render_whole(macros, card: cards.Card, heading_level: int = 3, id_prefix: str = "", *, service_href: str,
@@ -126,10 +132,12 @@ def render_whole(macros, card: cards.Card, heading_level: int = 3, id_prefix: st
 
 def warm(macros, names: Catalogue, listings, frames: bool = True) -> None:
     """Make each listing's card, and its frame as results pages show it (a server, before it forks)."""
+    if frames:
+        _parts(macros)
     for listing in listings:
         card = cards.of_listing(listing, names)
         if frames:
-            _frame(macros.card_layout, _card(card, 3, ""), _PER_PAGE)
+            frame(macros.card_layout, _card(card, 3, ""), _PER_PAGE)
 
 
 # What `card_layout` takes per page, in the order its markup uses them.
@@ -140,35 +148,12 @@ def _card(card: cards.Card, heading_level: int, id_prefix: str) -> tuple:
     return ("service", card), ("heading_level", heading_level), ("id_prefix", id_prefix)
 
 
-# Stand-ins for the per-page values: text no listing holds (a card whose text does hold one is
-# rendered whole instead, see `_frame`).
-_STAND_INS = tuple(Markup(f"\x00{n}\x00") for n in range(len(_PER_PAGE)))  # noqa: S704  (no user text)
-_STAND_IN = re.compile("\x00([0-9])\x00")
-
-
-def _filled(macro, fixed: tuple, names: tuple[str, ...], values: tuple) -> Markup:
-    """Return `macro` called with the `fixed` (name, value) pairs and `names` set to `values`, from
-    its frame when it has one."""
-    frame = _frame(macro, fixed, names)
-    if frame is None:
-        return macro(**dict(fixed), **dict(zip(names, values, strict=True)))
-    out = [frame[0]]
-    # Escaped as {{ value }} in the macro escapes them.
-    for value, piece in zip(values, frame[1:], strict=True):
-        out.append(escape(value))
-        out.append(piece)
-    return Markup("".join(out))  # noqa: S704  (the macro's own output and escaped values)
-
-
-@lru_cache(maxsize=16384)
-def _frame(macro, fixed: tuple, names: tuple[str, ...]) -> tuple[str, ...] | None:
-    """Return the macro's markup with `fixed` arguments, split where each of `names` goes (once each,
-    in that order); None if it does not come out so (the fixed arguments' text holds a stand-in)."""
-    markup = str(macro(**dict(fixed), **dict(zip(names, _STAND_INS, strict=False))))
-    parts = _STAND_IN.split(markup)
-    if parts[1::2] != [str(n) for n in range(len(names))]:
-        return None
-    return tuple(parts[0::2])
+@lru_cache(maxsize=4)  # one macros module (more only while templates reload)
+def _parts(macros) -> tuple[tuple[str, ...], ...]:
+    """Return the frames of a card's optional parts, each taking its one value."""
+    return tuple(frame(macro, (), (name,)) for macro, name in (
+        (macros.card_snippet, "snippet"), (macros.card_distance, "distance"), (macros.card_why, "why"),
+        (macros.card_capacity, "capacity")))
 
 
 # --- every cache, with its limit ------------------------------------------------------------------
@@ -221,7 +206,8 @@ CACHES: tuple[Cache, ...] = (
     # First, as clearing reads the reference data again at once, which fills the word caches below.
     Cache("Catalogue", Catalogue.__module__, 1, "app (read again once a minute old)", _catalogue_size,
           lambda: _search_state().catalogue.fresh(max_age=0)),
-    _lru(_frame),
+    _lru(frame),
+    _lru(_parts),
     _lru(status_badge),
     _lru(cards._status),
     Cache("_of_listing", cards.__name__, cards._OF_LISTING_LIMIT, "process",

@@ -69,11 +69,11 @@ def _pages_in_forked_worker(app, paths, marker, cache):
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (as gunicorn does)")
 def test_a_worker_forked_after_warming_has_every_listing_s_card_made(seeded_app):
-    from directory.public import card_rendering
+    from directory.public import frames
 
     warm(seeded_app)
     shown, made = _pages_in_forked_worker(
-        seeded_app, [f"/search?page={n}" for n in range(1, 6)], 'class="card"', card_rendering._frame)
+        seeded_app, [f"/search?page={n}" for n in range(1, 6)], 'class="card"', frames.frame)
     assert shown == 84
     assert made <= 1, "only the snippet's own part was made; every card came ready"
 

@@ -15,7 +15,7 @@ import directory.search
 from directory import search, signposting
 from directory.extensions import db
 from directory.models import Pathway, Service
-from directory.public import card_rendering, cards
+from directory.public import card_rendering, cards, frames
 from tests.conftest import USING_POSTGRES
 
 NIL = "00000000-0000-0000-0000-000000000000"
@@ -90,14 +90,14 @@ def _add_look_alikes():
 
 def _both_ways(app, client, url: str) -> tuple[bytes, bytes, bytes]:
     """Return the page with frames, made cold, without them, and with them again, made warm."""
-    card_rendering._frame.cache_clear()
+    frames.frame.cache_clear()
     card_rendering.status_badge.cache_clear()
     app.config["CARD_FRAMES"] = True
     cold = client.get(url)
     app.config["CARD_FRAMES"] = False
-    frames_before = card_rendering._frame.cache_info()
+    frames_before = frames.frame.cache_info()
     plain = client.get(url)
-    assert card_rendering._frame.cache_info() == frames_before, "with CARD_FRAMES off no frame is used"
+    assert frames.frame.cache_info() == frames_before, "with CARD_FRAMES off no frame is used"
     app.config["CARD_FRAMES"] = True
     warm = client.get(url)
     assert cold.status_code == plain.status_code == warm.status_code == 200, url
@@ -196,7 +196,7 @@ def test_every_seeded_card_renders_as_its_macros_do_in_every_shape(seeded_app):
     catalogue = search.catalogue()
     statuses = [card_rendering.status_badge(""), card_rendering.status_badge("Open now, until 17:00"),
                 card_rendering.status_badge("Closed, opens Monday 09:00")]
-    card_rendering._frame.cache_clear()
+    frames.frame.cache_clear()
     for n, hit in enumerate(result.hits):
         card = cards.of_listing(hit.listing, catalogue)
         for shape in SHAPES:
@@ -211,7 +211,7 @@ def test_every_seeded_card_renders_as_its_macros_do_in_every_shape(seeded_app):
                 assert card_rendering.render_whole(
                     macros, card, heading_level, id_prefix, **per_page) == expected
     # One frame per card and place it is shown in, whatever the per-page values; three for the parts.
-    assert card_rendering._frame.cache_info().currsize == 84 * 2 + 3
+    assert frames.frame.cache_info().currsize == 84 * 2 + 4
 
 
 def test_a_card_whose_own_text_looks_like_a_stand_in_is_rendered_whole(app):
@@ -263,7 +263,7 @@ def test_each_cache_says_its_size_keeps_to_its_limit_and_clears(seeded_app):
     before = client.get("/search?q=chemsex&borough=lambeth").get_data()
     client.get("/search?q=tina&postcode=SW9+8AA")
     sizes = card_rendering.cache_sizes()
-    assert sizes["directory.public.card_rendering._frame"] > 0
+    assert sizes["directory.public.frames.frame"] > 0
     assert sizes["directory.search.engine._snippet"] > 0
     assert sizes["directory.search.bitsets.SegmentData._listings"] > 0
     segments = len(seeded_app.extensions["search"].index._segments)
