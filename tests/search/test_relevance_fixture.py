@@ -42,9 +42,11 @@ MIXED_4 = _load("queries-mixed-4.json")["queries"]
 # A second fixture of other services, and a fifth set over it, both written blind to the search.
 SERVICES_2 = _load("fixture-2.json")["services"]
 BLIND_5 = _load("queries-blind-5.json")["queries"]
+# A seventh set over the second fixture, also written blind, later and by another hand.
+BLIND_7 = _load("queries-blind-7.json")["queries"]
 FIXTURES = {"fixture.json": SERVICES, "fixture-2.json": SERVICES_2}
 # Each query set with the fixture its grades name.
-SETS = [(QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4, SERVICES), (BLIND_5, SERVICES_2)]
+SETS = [(QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4, SERVICES), (BLIND_5 + BLIND_7, SERVICES_2)]
 each_fixture = pytest.mark.parametrize("services", FIXTURES.values(), ids=FIXTURES.keys())
 
 
@@ -158,6 +160,16 @@ def test_the_blind_set_has_every_kind_and_its_own_ids_and_texts():
     assert earlier.isdisjoint(q["text"].lower() for q in BLIND_5)
 
 
+def test_the_seventh_set_has_every_kind_and_its_own_ids_and_texts():
+    kinds = Counter(q["kind"] for q in BLIND_7)
+    assert set(kinds) == KINDS and len(BLIND_7) >= 120
+    assert all(count >= 10 for count in kinds.values()), kinds
+    assert len({q["id"] for q in BLIND_7}) == len(BLIND_7)
+    assert all(q["id"].startswith(f"b7-{q['kind']}-") for q in BLIND_7)
+    earlier = {q["text"].lower() for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4 + BLIND_5}
+    assert earlier.isdisjoint(q["text"].lower() for q in BLIND_7)
+
+
 @pytest.mark.parametrize("queries, services", SETS, ids=["fixture.json sets", "fixture-2.json set"])
 def test_every_graded_name_exists_in_its_fixture_and_grades_are_on_the_scale(queries, services):
     names = {s["name"] for s in services}
@@ -172,7 +184,7 @@ def test_every_graded_name_exists_in_its_fixture_and_grades_are_on_the_scale(que
 
 def test_query_filters_are_search_request_fields_with_known_values(codes, borough_slugs):
     fields = {f.name for f in dataclasses.fields(SearchRequest)} - {"text", "page", "per_page"}
-    for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4 + BLIND_5:
+    for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4 + BLIND_5 + BLIND_7:
         filters = q.get("filters", {})
         assert set(filters) <= fields, q["id"]
         for key, vocabulary in FILTER_VOCABULARIES.items():
