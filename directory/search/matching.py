@@ -58,6 +58,7 @@ class NeedSets:
     need: object
     finds: list[Finding]
     also: list[Finding]
+    excluded: int = 0  # what the need rules out as its best answer (its `not:`)
 
     @property
     def best(self) -> int:
@@ -120,7 +121,7 @@ def need_sets(view, need, catalogue) -> NeedSets:
                 part.concept_bits &= ~excluded
                 part.other_bits &= ~excluded
     also = [_finding(view, f, catalogue) for f in need.also]
-    return NeedSets(need, finds, also + ([Finding([Part(None, 0, excluded)])] if excluded else []))
+    return NeedSets(need, finds, also + ([Finding([Part(None, 0, excluded)])] if excluded else []), excluded)
 
 
 def _finding(view, finding, catalogue) -> Finding:

@@ -25,6 +25,8 @@ PAGE, ROOM, ROOM_AFTER, COVERS = 10, 2, 2, 0.5
 # How much a need's answer depends on a listing being only the kinds of help the need names (as
 # ranking.SPECIFIC did for every kind).
 OTHER_KINDS = 0.2
+# Danger now: what answers the need best comes before what only helps, however near or wordy that is.
+ANSWERS_FIRST = 200.0
 # A service only for some people, for someone who did not say they are one of them (see `_fit`).
 FOR_SOME = 0.85
 EVERYONE = "everyone"
@@ -57,6 +59,11 @@ def add_scores(scores: np.ndarray, view, need_sets, strength, evidence: dict[str
         if not sets.need.boost:
             answering |= sets.best
     room: dict[str, np.ndarray] = {}
+    answers_first = 0
+    # What a particular need rules out ("STI symptoms": not a postal test) a general one does not lift.
+    ruled_out = 0
+    for sets in particular:
+        ruled_out |= sets.excluded
     fit = _fit(view, need_sets)
     for sets in need_sets:
         if sets.need.boost:
@@ -73,6 +80,8 @@ def add_scores(scores: np.ndarray, view, need_sets, strength, evidence: dict[str
                             _best_way(view, sets.also, ALSO, strength))
         answer = answer * _fit_kinds(view, sets.need) if isinstance(specific, np.ndarray) else answer
         answer = answer * fit
+        if sets.need.general and ruled_out:
+            answer = answer * ~bitsets.to_array(ruled_out, view.size)
         scores += max(LESSER, said / most) * answer
         # Room on the first page for each need said about as much as the most said: not for "hostel" in
         # "stuck myself on a used needle clearing up at the hostel".
@@ -80,11 +89,14 @@ def add_scores(scores: np.ndarray, view, need_sets, strength, evidence: dict[str
                 and not any(s.need.life for s in particular)):
             room[sets.need.key] = answer
         if sets.need.urgent and said == most:  # open now and among the best answers
+            answers_first |= sets.best
             if sets.need.life:
                 urgent |= sets.best & view.around_the_clock()
             else:
                 candidates = _answering_the_rest(sets, particular, echoes) & among
                 urgent |= _first_open(view, sets, candidates, out_of_hours)
+    if answers_first:
+        scores += ANSWERS_FIRST * bitsets.to_array(answers_first & among & view.live, view.size)
     if len(room) > 1:
         _make_room(scores, room, bitsets.to_array(among & view.live, view.size))
     return urgent

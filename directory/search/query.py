@@ -171,6 +171,11 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
     concepts = [(c, first, last) for c, first, last in vocabulary.concepts_in_stems(stems, skip)
                 if last - first > 1 or words[first] not in NEGATORS]
     found = layer.find(stems, {c for c, _, _ in concepts})
+    # A vocabulary phrase is read whole: "clean works" (needles) is not "getting clean" (a withdrawal).
+    phrases = [(c, set(range(first, last))) for c, first, last in concepts if last - first > 1]
+    found = [(need, positions) for need, positions in found
+             if not any(positions & span and not span <= positions and c not in need.concepts
+                        for c, span in phrases)]
     said = set().union(*(positions for _, positions in found)) if found else set()
     denied = _denied(words, stems, said)
     if not any(i not in denied and words[i] not in NEGATORS and text.is_indexable(w)
@@ -195,6 +200,10 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
     about = _is_sentence(words) and any(c not in nudging for c, _, _ in concepts)
     if all(c in nudging for c, _, _ in concepts) and not _other_words(words, stems, concepts, layer):
         nudging = set()
+    # Beside a concept the directory knows, an everyday word ("doing way too much snow") only ranks;
+    # not beside a concept said in everyday words too ("speed awareness course" is about driving).
+    subject = any(c not in nudging and not all(english.is_common(words[i]) for i in range(first, last))
+                  for c, first, last in concepts)
     covered = set(said) | denied
     clauses: list[Clause] = []
     highlight_stems: set[str] = set()
@@ -220,7 +229,9 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
         if narrowing and stems[i] in WHEN_STEMS:
             continue  # when it happened, beside a need, is not what to look for (when.py reads asked times)
         clause_stems = alternatives.get(i, [stems[i]])
-        role = FILLER if stems[i] in layer.filler else OPTIONAL if narrowing or about else REQUIRED
+        everyday = subject and _everyday(word, stems[i], vocabulary, catalogue)
+        role = (FILLER if stems[i] in layer.filler else OPTIONAL if narrowing or about or everyday
+                else REQUIRED)
         clauses.append(Clause(stems=clause_stems, corrected=i in alternatives, role=role))
         if role != FILLER:
             highlight_stems.update(clause_stems)
@@ -277,6 +288,12 @@ def _other_words(words, stems, concepts, layer) -> bool:
     covered = {i for _, first, last in concepts for i in range(first, last)}
     return any(i not in covered and text.is_indexable(w) and stems[i] not in layer.filler
                for i, w in enumerate(words))
+
+
+def _everyday(word: str, s: str, vocabulary, catalogue) -> bool:
+    """Whether a word is one of English's most used and none of the directory's own (the needs layer's
+    words are everyday ones: where they said a need, they were read as it)."""
+    return english.is_common(word) and s not in vocabulary.words and s not in catalogue.stems
 
 
 def _needs_spelling(word: str, stem: str, layer) -> bool:

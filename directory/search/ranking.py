@@ -194,8 +194,10 @@ def order(view, criteria, parsed, matched: int, text_match) -> tuple[list[int], 
     scores = scores_of(view, parsed, text_match, criteria.borough, matched, metres)
     if sort == "relevance" and metres is not None:
         # Nearer first among equally good answers; a service with no place (a helpline) counts as
-        # DISTANCE_MILES away. What is open around the clock for an emergency stays first.
+        # DISTANCE_MILES away. What is open around the clock for an emergency stays first, and what
+        # answers danger now best comes before what only helps (need_ranking.ANSWERS_FIRST).
         base = np.where(scores >= AROUND_THE_CLOCK, AROUND_THE_CLOCK, 0.0)
+        base += np.where(scores - base >= need_ranking.ANSWERS_FIRST, need_ranking.ANSWERS_FIRST, 0.0)
         blended = base + _near(scores - base, metres)
         keys = (ranks, -blended[docnums])
         scores = blended

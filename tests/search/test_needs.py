@@ -26,6 +26,10 @@ SAID = {
         "someone passed out in the toilets", "he's gone under on g and we can't wake him",
         "she's fitting", "lips turning blue", "totally unresponsive after chems", "he collapsed",
     ],
+    "injury": ["my mate has been stabbed", "hes bleeding heavily from his head",
+               "she banged her head and is confused", "i think my dad is having a heart attack",
+               "he got beaten up and is bleeding loads",
+               "throat swelling after eating nuts"],
     "overdose": [
         "i think i overdosed", "took too much G", "friend has taken too much ket", "od on heroin",
         "mixed g with alcohol", "he redosed too soon", "too much tina and my heart is racing",
@@ -78,7 +82,11 @@ SAID = {
                      "how do i control my drinking", "use less ket at weekends"],
     "comedown": [
         "been up since friday", "havent slept for days", "awful comedown", "paranoid after chems",
-        "chill out every weekend", "grindr hookups with drugs",
+        "so low after the mandy on saturday", "paranoid since the coke",
+    ],
+    "chemsex-comedown": [
+        "chill out every weekend", "grindr hookups with drugs", "paranoid after chems",
+        "comedown after a tina session", "crashing after the chill",
     ],
     "coming-out": ["thinking of coming out to my parents", "questioning my sexuality", "i think im gay",
                    "my family wont accept me"],
@@ -123,13 +131,25 @@ SAID_TOO = {
     "overdose": ["took some pills and now shes really hot and confused",
                  "so drowsy after benzos, cant stay awake",
                  "used narcan on him and he came round"],
-    "sexual-assault": ["he held me down at a party", "i woke up and he was on top of me"],
+    "sexual-assault": ["he held me down at a party", "i woke up and he was on top of me",
+                       "a guy did things to me at a chill and i couldnt say no",
+                       "i was out of it and he had sex with me", "he took the condom off without asking"],
     "pregnancy-risk": ["he came inside me", "not on the pill and we didnt use anything"],
     "hiv-diagnosis": ["support after hiv diagnosis", "stopped taking my arvs"],
     "partner-abuse": ["he gets violent when hes drunk", "she hits me"],
     "homeless": ["support for rough sleepers"],
     "worried-about-someone": ["my daughter comes home stoned", "my brother keeps getting wasted"],
     "drug-reaction": ["my heart is pounding after g", "seeing things after a bender"],
+    "dosing": ["is it dangerous to take ket and drink", "want my pingers tested before the rave",
+               "what are the risks of poppers with viagra"],
+    "withdrawal": ["i cant go without weed", "back on the gear after a year", "using crack every day"],
+    # This round: how people tell it without the words the first signs held.
+    "unconscious": ["hes gone really floppy and wont answer", "her eyes keep rolling back",
+                    "he cant keep his eyes open after the g", "she keeled over at the bar"],
+    "suicidal": ["my brother keeps saying he wants to disappear", "my son has been cutting himself",
+                 "everyone would be better off without me", "i cant do this anymore"],
+    "someone-to-talk-to": ["ive got nobody and need a person to listen", "i need to vent to someone",
+                           "i just want a real person to speak to"],
 }
 
 NOT_SAID = {
@@ -152,6 +172,7 @@ NOT_SAID = {
     "mental-distress": ["lost my keys", "lost my job interview notes"],
     "drug-reaction": ["chest infection"],
     "comedown": ["friday night social", "weekend walkers"],
+    "chemsex-comedown": ["awful comedown after the festival", "weekend walkers"],
     "urgent-not-999": ["an emergency contraception pill"],
     "needle-injury": ["needle exchange", "where to get clean needles"],
     "bbv-risk": ["hep b vaccine"],
@@ -159,11 +180,16 @@ NOT_SAID = {
 }
 NOT_SAID_TOO = {
     # a question about risk, or a denied emergency, is not an emergency now
-    "unconscious": ["not an emergency but he passed out earlier and seems fine now"],
+    "unconscious": ["not an emergency but he passed out earlier and seems fine now", "floppy disk drive",
+                    "eyes rolling at my jokes"],
     "withdrawal": ["burning when i pee after a hook up"],
-    "overdose": ["is it risky to mix g and alcohol", "not a 999 thing but my heart is racing after coke"],
+    "overdose": ["is it risky to mix g and alcohol", "not a 999 thing but my heart is racing after coke",
+                 "is g with alcohol dangerous", "mixing ket and drink how bad is it"],
     "partner-abuse": ["i hit my girlfriend when im drunk"],
     "worried-about-someone": ["since my wife left i cant stop drinking", "my brother says i drink too much"],
+    "injury": ["stabbing pain when i pee", "stabbed myself with a used needle", "broke my heart",
+               "my nose bleeds every week"],
+    "suicidal": ["my cat likes to disappear", "she cut her hair"],
 }
 
 

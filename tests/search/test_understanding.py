@@ -222,7 +222,61 @@ def test_beside_another_need_an_exposure_puts_what_answers_both_first(app, make)
     make.service(name="Southside Sexual Health Clinic", types=("sexual-health",), hours=WEEKDAYS,
                  description="PEP after an exposure, and emergency contraception (the morning after pill).",
                  postcode="SW9 8BS")
+    app.config["DIRECTORY_NOW"] = "2026-03-15T23:30:00"  # Sunday night: the clinic is shut
     words = "had sex without a condom on saturday, worried about hiv and need the morning after pill too"
     assert found(words)[0] == "Southside Sexual Health Clinic"
-    # The same words saying both ("the condom broke") are the one emergency: the all-night A&E first.
+    # The same words saying both ("the condom broke") are the one emergency: the all-night A&E first...
     assert found("the condom broke")[0] == "Riverside Hospital A&E"
+    # ...unless the clinic that answers both is open now.
+    app.config["DIRECTORY_NOW"] = "2026-03-11T14:30:00"  # a Wednesday afternoon
+    assert found("the condom broke")[0] == "Southside Sexual Health Clinic"
+
+
+def test_an_everyday_word_beside_a_known_drug_never_makes_the_search_fail(app, make):
+    make.service(name="Lewisham Drug Service", types=("drug-alcohol-treatment",), postcode="SE13 6LH",
+                 description="Help for adults who use cocaine, crack or other drugs.")
+    assert found("doing way too much snow") == ["Lewisham Drug Service"]
+    assert found("coke every weekend") == ["Lewisham Drug Service"]
+    # Unless the concept is said in everyday words too: this is about driving.
+    assert found("speed awareness course") == []
+
+
+def test_a_vocabulary_phrase_is_read_whole_not_as_a_situation_inside_it(app, make):
+    make.service(name="Borough Needle Exchange", types=("harm-reduction",), postcode="SE1 7EH",
+                 description="Needle and syringe programme: injecting equipment and sharps bins.")
+    make.service(name="Orchard Detox Unit", types=("drug-alcohol-treatment",), postcode="SE1 7EH",
+                 description="Inpatient detox for people getting clean from drugs or alcohol.")
+    result = search.search(search.SearchRequest(text="where can i get clean works"))
+    assert "withdrawal" not in {n.key for n in result.needs}
+    assert result.hits[0].listing.name == "Borough Needle Exchange"
+
+
+def test_with_danger_now_and_a_place_the_best_answers_come_before_what_is_nearer(app, make):
+    make.service(name="Far Hospital A&E", types=("emergency-care",), hours=ROUND_THE_CLOCK,
+                 description="Emergency department.", postcode="E1 1BB")
+    make.service(name="Second Far Hospital A&E", types=("emergency-care",), hours=ROUND_THE_CLOCK,
+                 description="Emergency department.", postcode="N1 9GU")
+    make.service(name="Third Far Hospital A&E", types=("emergency-care",), hours=ROUND_THE_CLOCK,
+                 description="Emergency department.", postcode="NW1 2BU")
+    make.service(name="Fourth Far Hospital A&E", types=("emergency-care",), hours=ROUND_THE_CLOCK,
+                 description="Emergency department.", postcode="E8 1DY")
+    make.service(name="Vauxhall Drug Checking", types=("harm-reduction",), postcode="SE11 5HL",
+                 description="Harm reduction: find out what is in your drugs, naloxone kits.")
+    names = found("friend passed out in the club, were in vauxhall")
+    assert names.index("Vauxhall Drug Checking") > names.index("Fourth Far Hospital A&E")
+
+
+def test_what_a_need_rules_out_a_general_need_does_not_lift(app, make):
+    make.service(name="Kent Road Sexual Health Clinic", types=("sexual-health",), postcode="SE15 1JT",
+                 description="Sexual health clinic: STI testing and treatment.")
+    make.service(name="Postal Test Kits", types=("sexual-health", "hiv-hepatitis-testing"),
+                 description="Order a free postal testing kit online.", delivery=("online",))
+    make.service(name="Peckham Express Testing", types=("sexual-health",), postcode="SE15 5DQ",
+                 description="Express testing for people without symptoms.")
+    make.service(name="Camberwell Sexual Health Clinic", types=("sexual-health",), postcode="SE5 9RS",
+                 description="Walk-in sexual health clinic.")
+    names = found("worried about an sti, it burns when i pee, im in peckham")
+    assert names[0] == "Kent Road Sexual Health Clinic" and names[-1] == "Postal Test Kits"
+    # Said without a place, both full clinics come before what is for tests without symptoms.
+    assert set(found("it burns when i pee")[:2]) == {"Kent Road Sexual Health Clinic",
+                                                     "Camberwell Sexual Health Clinic"}
