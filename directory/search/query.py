@@ -9,21 +9,18 @@ AND/OR/NOT, SQL and emoji are only ever words (or nothing). The words are read i
 - any other word is a clause; words that carry no need ("help", "service", "near me") are filler:
   they rank, but a listing need not hold them.
 
-A word that is neither English (`english.py`) nor the directory's own (a listing's word, a category
-name, the vocabulary or the needs layer) is corrected against the directory's words (edit distance 1,
-or 2 for long words) and the page says "Showing results for ...". A real English word is never
-"corrected" into a domain word: "wake" stays "wake", even though "make" is in a listing.
+Misspelt words are corrected (`spelling.py`: never a real English word into a domain word) and the
+page says "Showing results for ...".
 """
 
 import re
 from dataclasses import dataclass, field
 
-from . import documents, english, needs, text
+from . import english, needs, spelling, text
 from .needs import Need
 
 MAX_CHARS = 300
 MAX_WORDS = 24
-MAX_CANDIDATES = 3
 
 REQUIRED, OPTIONAL, FILLER = "required", "optional", "filler"
 # A concept named beside a need ("my son is drinking": alcohol, beside a worried parent): it never narrows,
@@ -155,12 +152,15 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
     corrections: dict[str, str] = {}
     surfaces: dict[str, str] = {}
     alternatives: dict[int, list[str]] = {}
+    for i, fixed in (spelling.phrase_fixes(words, stems, vocabulary) if correct else {}).items():
+        surfaces[fixed] = vocabulary.words.get(fixed, fixed)
+        corrections[words[i]], alternatives[i], stems[i] = fixed, [fixed], fixed
     for i, word in enumerate(words):
-        if not correct or not _needs_spelling(word, stems[i], layer):
+        if i in alternatives or not correct or not spelling.needs_spelling(word, stems[i], layer):
             continue
-        if _known(word, stems[i], view, vocabulary, catalogue, layer):
+        if spelling.known(word, stems[i], view, vocabulary, catalogue, layer):
             continue
-        candidates = _candidates(word, stems[i], view, vocabulary, catalogue, layer, surfaces)
+        candidates = spelling.candidates(word, stems[i], view, vocabulary, catalogue, layer, surfaces)
         if candidates:
             corrections[word] = candidates[0]
             alternatives[i] = candidates
@@ -294,61 +294,6 @@ def _everyday(word: str, s: str, vocabulary, catalogue) -> bool:
     """Whether a word is one of English's most used and none of the directory's own (the needs layer's
     words are everyday ones: where they said a need, they were read as it)."""
     return english.is_common(word) and s not in vocabulary.words and s not in catalogue.stems
-
-
-def _needs_spelling(word: str, stem: str, layer) -> bool:
-    return len(word) >= 4 and word.isalpha() and word not in text.STOP and stem not in layer.filler
-
-
-def _known(word: str, s: str, view, vocabulary, catalogue, layer) -> bool:
-    if s in vocabulary.words or s in vocabulary.starts or s in catalogue.stems or s in layer.words:
-        return True
-    if english.is_word(word):
-        return True
-    return any(view.doc_frequency(name, s) for name in documents.TEXT_FIELDS)
-
-
-def _candidates(word, s, view, vocabulary, catalogue, layer, surfaces) -> list[str]:
-    """Return likely intended stems, most used first; note how known ones are written."""
-    scored: dict[str, int] = {}
-    domain: set[str] = set()
-    known = list(vocabulary.words.items()) + list(catalogue.stems.items()) + list(layer.words.items())
-    for distance in (1, 2) if len(word) >= 8 else (1,):
-        # A short word is corrected only to the directory's own vocabulary: "LARC" is not "large".
-        for name in documents.TEXT_FIELDS if len(word) >= 5 else ():
-            for found in view.reader.terms_within(name, s, distance, prefix=1):
-                scored[found] = scored.get(found, 0) + view.doc_frequency(name, found)
-        domain = set()
-        for known_stem, written in known:
-            if known_stem[:1] == s[:1] and (_within(s, known_stem, distance)
-                                            or _within(word, written, distance)):
-                domain.add(known_stem)
-                scored[known_stem] = max(scored.get(known_stem, 0), 1)
-                surfaces.setdefault(known_stem, written)
-        scored.pop(s, None)
-        if scored:
-            break
-    # The directory's own words (vocabulary, needs, category names) before words that merely occur
-    # in some listing, then the most used.
-    return sorted(scored, key=lambda w: (w not in domain, -scored[w], w))[:MAX_CANDIDATES]
-
-
-def _within(a: str, b: str, limit: int) -> bool:
-    """Whether a and b are at most `limit` edits apart, a swap of two letters counting as one
-    ("steriods" is one edit from "steroids"): optimal string alignment, cut off early."""
-    if abs(len(a) - len(b)) > limit:
-        return False
-    before, previous = None, list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if before is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], before[j - 2] + 1)
-        if min(current) > limit:
-            return False
-        before, previous = previous, current
-    return previous[-1] <= limit
 
 
 def _dedupe(clauses: list[Clause]) -> list[Clause]:

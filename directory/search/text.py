@@ -9,7 +9,7 @@ that says "crystal meth" and a query that says "tina" meet at the concept `cryst
 import re
 from array import array
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -77,6 +77,17 @@ class Vocabulary:
     # name it ("smack": drug and alcohol treatment services, which rarely list street names)
     broader: dict[str, tuple[str, ...]] = field(default_factory=dict)
     names: "Names | None" = None
+
+    @cached_property
+    def phrases_holding(self) -> dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...], int], ...]]:
+        """Stem -> the phrases of several words that hold it: (stems, words as written, where), longest
+        first (spelling help: a phrase one typing mistake away)."""
+        holding: dict[str, list] = {}
+        for stems in sorted((p for p in self.phrases if len(p) > 1), key=lambda p: (-len(p), p)):
+            written = tuple(self.words.get(s, s) for s in stems)
+            for at, s in enumerate(stems):
+                holding.setdefault(s, []).append((stems, written, at))
+        return {s: tuple(found) for s, found in holding.items()}
 
     def concepts_in(self, words: list[str], cased: list[str] | None = None) -> list[tuple[str, int, int]]:
         """Return (concept, first, last+1) spans found in a word sequence, longest phrase first.

@@ -280,3 +280,17 @@ def test_what_a_need_rules_out_a_general_need_does_not_lift(app, make):
     # Said without a place, both full clinics come before what is for tests without symptoms.
     assert set(found("it burns when i pee")[:2]) == {"Kent Road Sexual Health Clinic",
                                                      "Camberwell Sexual Health Clinic"}
+
+
+def test_a_phrase_one_typing_mistake_away_is_corrected_whole(app, make):
+    make.service(name="High Street Pharmacy", types=("harm-reduction",), postcode="SW9 8BS",
+                 description="Free emergency contraception (the morning after pill) from the pharmacist.")
+    make.service(name="Moor Lane Talking Therapy", types=("counselling",), postcode="SW9 8BS",
+                 description="A mooring for the mind: talking therapy after work.")
+    result = search.search(search.SearchRequest(text="moring after pil"))
+    # "pil" is too short to correct alone, and "moring" is close to many words: together they are a phrase.
+    assert [hit.listing.name for hit in result.hits] == ["High Street Pharmacy"]
+    assert result.suggestion == "morning after pill"
+    # English words are never bent into a phrase: "hep c treatment" is fixed, "the pill" is not "the pull".
+    assert search.search(search.SearchRequest(text="hep c tretment")).suggestion == "hep c treatment"
+    assert search.search(search.SearchRequest(text="pull after work")).suggestion is None
