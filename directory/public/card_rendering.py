@@ -28,7 +28,7 @@ from .. import capacity as referrals
 from .. import signposting
 from ..resources import finding
 from ..search import Catalogue, bitsets, documents, engine, english, needs, places, store, text
-from . import cards
+from . import cards, filter_frames, layout_frames
 from .frames import fill, frame
 
 # The nil UUID: a well-formed service id that no service has (ids are random UUIDs).
@@ -38,14 +38,21 @@ _ID_STAND_IN = "00000000-0000-0000-0000-000000000000"
 class Page:
     """One page's cards and card links: its signposting list, its "back" link and its macros."""
 
-    __slots__ = ("ids", "_here", "_frames", "_render", "_add", "_service", "_macros")
+    __slots__ = ("ids", "_where", "_here_found", "_frames", "_render", "_add", "_service", "_macros")
 
     def __init__(self, ids: list[str], here: Callable[[], str], frames: bool = True):
         self.ids = ids
-        self._here = here  # this page's address without the list, worked out only if a link needs it
+        self._where = here  # this page's address without the list, worked out only if a link needs it
+        self._here_found = None
         self._frames = frames
         self._render = render if frames else render_whole
         self._add = self._service = self._macros = None  # worked out once per page, on first use
+
+    def _here(self) -> str:
+        found = self._here_found
+        if found is None:
+            found = self._here_found = self._where()  # once a page: both patterns and any link need it
+        return found
 
     def add_url(self, service_id: str) -> str:
         """Return the link that adds a service to this page's signposting list."""
@@ -70,6 +77,14 @@ class Page:
             pattern = self._service = url_for("public.service", service_id=_ID_STAND_IN, s=self.ids,
                                               back=self._here())
         return pattern.replace(_ID_STAND_IN, service_id, 1)
+
+    def card_items(self, hits, moment) -> Markup:
+        """Return a results page's cards, each in its list item, as results.html's loop over `card`
+        writes them (`hits`: (search hit, card) pairs): joined here, not by twenty template calls."""
+        card = self.card
+        return Markup("".join([  # noqa: S704  (the cards' own markup)
+            part for hit, service in hits for part in (
+                "<li>", card(service, moment, hit.snippet, hit.distance_label, hit.why), "</li>")]))
 
     def card(self, service: cards.Card, moment, snippet=None, distance=None, why=None,
              id_prefix="") -> Markup:
@@ -101,22 +116,31 @@ def status_badge(status: str) -> Markup:
     return opening + escape(status) + _BADGE_END
 
 
+_ABSENT = Markup("")
+
+
 def render(macros, card: cards.Card, heading_level: int = 3, id_prefix: str = "", *, service_href: str,
            add_href: str, status: str, snippet=None, distance=None, why=None, capacity=None) -> Markup:
     """Return the card's markup from `macros` (the public/_macros.html module) and its frames:
     `card_layout` with the per-page values, the optional ones (snippet, distance, why, capacity)
     through their own macros."""
     snippet_frame, distance_frame, why_frame, capacity_frame = _parts(macros)
-    snippet_part = fill(snippet_frame, (snippet,)) if snippet else ""
-    where_part = (fill(distance_frame, (distance,)) if distance else "") + (
-        fill(why_frame, (why,)) if why else "")
-    capacity_part = fill(capacity_frame, (capacity,)) if capacity else ""
+    # An absent part is markup already (empty), so filling the card escapes nothing for it.
+    snippet_part = fill(snippet_frame, (snippet,)) if snippet else _ABSENT
+    where_part = fill(distance_frame, (distance,)) if distance else _ABSENT
+    if why:
+        where_part += fill(why_frame, (why,))
+    capacity_part = fill(capacity_frame, (capacity,)) if capacity else _ABSENT
     values = (service_href, snippet_part, where_part, capacity_part, status, add_href)
     fixed = _card(card, heading_level, id_prefix)
     pieces = frame(macros.card_layout, fixed, _PER_PAGE)
     if pieces is None:  # the card's own text holds a stand-in
         return macros.card_layout(**dict(fixed), **dict(zip(_PER_PAGE, values, strict=True)))
-    return fill(pieces, values)
+    # fill(pieces, values), written out: the parts are markup already, only the links need escaping.
+    p = pieces
+    return Markup("".join((  # noqa: S704  (the macro's own output and escaped values)
+        p[0], escape(service_href), p[1], snippet_part, p[2], where_part, p[3], capacity_part, p[4],
+        status if status.__class__ is Markup else escape(status), p[5], escape(add_href), p[6])))
 
 
 def render_whole(macros, card: cards.Card, heading_level: int = 3, id_prefix: str = "", *, service_href: str,
@@ -131,9 +155,11 @@ def render_whole(macros, card: cards.Card, heading_level: int = 3, id_prefix: st
 
 
 def warm(macros, names: Catalogue, listings, frames: bool = True) -> None:
-    """Make each listing's card, and its frame as results pages show it (a server, before it forks)."""
+    """Make each listing's card, and its frame as results pages show it, and the filter options' frames
+    (a server, before it forks)."""
     if frames:
         _parts(macros)
+        filter_frames.warm(names)
     for listing in listings:
         card = cards.of_listing(listing, names)
         if frames:
@@ -207,6 +233,10 @@ CACHES: tuple[Cache, ...] = (
     Cache("Catalogue", Catalogue.__module__, 1, "app (read again once a minute old)", _catalogue_size,
           lambda: _search_state().catalogue.fresh(max_age=0)),
     _lru(frame),
+    Cache("_built", filter_frames.__name__, None, "catalogue load (built again on the next)",
+          filter_frames.size, filter_frames.clear),
+    Cache("_rendered", layout_frames.__name__, layout_frames.LIMIT, "process", layout_frames.size,
+          layout_frames.clear),
     _lru(_parts),
     _lru(status_badge),
     _lru(cards._status),
@@ -221,6 +251,7 @@ CACHES: tuple[Cache, ...] = (
     _lru(places._places, limit=1),  # places.txt, read once
     _lru(needs.layer, limit=1),  # needs.txt, read once
     _lru(english._words, limit=1),  # the English word list, read once
+    _lru(english._common, limit=1),  # its most used words, read once
     _lru(places._index),  # the names to look for, per set of boroughs (one, but for tests)
     Cache("Shelf", finding.__name__, None, "app (read again once a minute old)",
           lambda: len(finding.shelf().found or []), lambda: finding.shelf().clear()),

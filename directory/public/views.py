@@ -30,8 +30,9 @@ from ..notifications import problem_reported
 from ..resources import catalogue as resource_catalogue
 from ..resources import finding as resource_finding
 from ..search.criteria import ANY_BOROUGH
-from . import bp, card_rendering, cards, facts, filter_tags
+from . import bp, card_rendering, cards, facts, filter_frames, filter_tags, layout_frames
 from .forms import FACETS, REPORT_CATEGORIES, SORTS, TYPED_PARAMS, ReportForm, SearchQuery
+from .search_links import SearchLinks
 
 # Everything a card or a service page shows, loaded in a few queries rather than one per row.
 CARD_LOADING = (
@@ -45,6 +46,10 @@ CARD_LOADING = (
 )
 
 
+# base.html's navigation and footer, remembered rather than rendered on every page.
+bp.add_app_template_global(layout_frames.included, "included")
+
+
 @bp.app_context_processor
 def signposting_context():
     """Give every template the signposting list carried in the URL (for browsers without JavaScript)."""
@@ -52,6 +57,7 @@ def signposting_context():
     page = card_rendering.Page(ids, _here, current_app.config["CARD_FRAMES"])
     return {
         "list_ids": ids, "add_to_list_url": page.add_url, "service_url": page.service_url, "card": page.card,
+        "card_items": page.card_items,
         "facts": facts, "status_badge": card_rendering.status_badge,
         "signposting_status": signposting.open_status, "signposting_weekly_hours": hours_wording.weekly_hours,
         "location_status": lambda sal, moment: hours_wording.describe_status(sal.schedules, moment),
@@ -137,10 +143,9 @@ def results():
     query = SearchQuery.from_args(request.args)
     # Reference data as search knows it (re-read at most once a minute), not a query per page.
     catalogue = search.catalogue()
-    terms = {d.vocabulary: catalogue.term_choices(d.vocabulary) for d in FACETS}
     # A stale bookmark may name an option that no longer exists: drop it rather than fail.
     for d in FACETS:
-        known = {t.code for t in terms[d.vocabulary]}
+        known = catalogue.terms.get(d.vocabulary, {})  # code -> name, the term choices' codes
         query.chosen[d.param] = [c for c in query.chosen[d.param] if c in known]
     result, error, hits = None, query.problem, []
     wanted = search.SearchRequest(per_page=current_app.config["RESULTS_PER_PAGE"], **query.request_fields())
@@ -153,13 +158,20 @@ def results():
         hits = [(hit, cards.of_listing(hit.listing, catalogue)) for hit in result.hits]
     # Materials, not services: a few published resources, matched in memory on the same words.
     resources = resource_finding.matching(query.text) if not error else []
+    # With frames, the filter options are joined from pieces made once and the links to other searches
+    # built without url_for (same bytes); without them the template renders each option from the term
+    # choices, and url_for builds every link.
+    frames = current_app.config["CARD_FRAMES"]
+    terms = {} if frames else {d.vocabulary: catalogue.term_choices(d.vocabulary) for d in FACETS}
+    links = SearchLinks(query, _list_ids(), frames)
     return render_template(
         "public/results.html", query=query, result=result, hits=hits, error=error, facets=FACETS,
         sorts=SORTS, terms=terms, boroughs=catalogue.borough_choices, pathways=catalogue.pathway_choices,
-        relaxation_links=_relaxation_links(query, result), moment=clock.now(),
-        tags=filter_tags.chosen(query, catalogue, result), left_out_link=_left_out_link(query, result),
+        relaxation_links=_relaxation_links(query, result, links), moment=clock.now(),
+        tags=filter_tags.chosen(query, catalogue, result), left_out_link=_left_out_link(query, result, links),
         page_numbers=page_numbers(result.page, result.pages) if result else [],
-        resources=resources,
+        resources=resources, filters=filter_frames.for_page(catalogue, query, result) if frames else None,
+        links=links,
     ), 400 if query.problem else 200
 
 
@@ -171,12 +183,12 @@ def page_numbers(page: int, pages: int) -> list[int | None]:
     return [n if n in (1, pages) or abs(n - page) <= 2 else None for n in sorted({1, pages, *near})]
 
 
-def _relaxation_links(query: SearchQuery, result) -> list[tuple[str, int, str | None]]:
+def _relaxation_links(query: SearchQuery, result, links: SearchLinks) -> list[tuple[str, int, str | None]]:
     """Turn "3 match without 'open now'" into links that drop that filter (by the filter's key)."""
     if result is None or not getattr(result, "relaxations", None):
         return []
     list_ids = _list_ids()
-    links = []
+    found = []
     for relaxation in result.relaxations:
         param = query.param_of(relaxation.key)
         href = None
@@ -184,19 +196,19 @@ def _relaxation_links(query: SearchQuery, result) -> list[tuple[str, int, str | 
             changes = ({param: None} if relaxation.key != "borough"
                        else filter_tags.without_borough(query, result.understood))
             dropped = query.args(page=None, **changes)
-            href = url_for("public.search", s=list_ids, _anchor="results", **dropped)
-        links.append((relaxation.label, relaxation.count, href))
-    return links
+            href = links.search(s=list_ids, **dropped)
+        found.append((relaxation.label, relaxation.count, href))
+    return found
 
 
-def _left_out_link(query: SearchQuery, result) -> str | None:
+def _left_out_link(query: SearchQuery, result, links: SearchLinks) -> str | None:
     """Link to what the borough filter hides here: the services only for other boroughs' residents."""
     if result is None or not result.left_out_other_boroughs:
         return None
     # Just those: "any borough" (nothing implies one), and only what the borough's residents may not use.
     changes = filter_tags.without_borough(query, result.understood) | {
         "borough": ANY_BOROUGH, "elsewhere": result.borough.slug}
-    return url_for("public.search", s=_list_ids(), _anchor="results", **query.args(page=None, **changes))
+    return links.search(s=_list_ids(), **query.args(page=None, **changes))
 
 
 @bp.get("/services/<service_id>")
