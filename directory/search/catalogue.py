@@ -74,12 +74,21 @@ class Catalogue:
         for b in boroughs:
             self._expand("located", b.ons_code, b.name, "")
             self._expand("residents", b.ons_code, b.name, "")
-        # A concept found through the kinds of service that answer it ("smack": drug services).
-        for concept, codes in text.vocabulary().broader.items():
+        # A concept found through the kinds of service that answer it ("smack": drug services), or
+        # through kinds taken together ("helpline + drugs": a drugs information line answers "weed").
+        self._joint_by_concept = {}
+        vocabulary = text.vocabulary()
+        for concept, codes in vocabulary.broader.items():
             for code in codes:
                 key = self.dimension_of(code)
                 if key:
                     self.expansions.append((key, code, set(), {concept}))
+                elif "+" in code:
+                    parts = [part.strip() for part in code.split("+")]
+                    joint = tuple((self.dimension_of(part) or "concepts", part) for part in parts
+                                  if self.dimension_of(part) or part in vocabulary.labels)
+                    if len(joint) == len(parts):
+                        self._joint_by_concept.setdefault(concept, []).append(joint)
         # Looked up by a clause's concept and stems: a search must not loop over every category.
         self._by_concept, self._by_stem = {}, {}
         for field_name, code, stems, concepts in self.expansions:
@@ -126,4 +135,9 @@ class Catalogue:
         bits = 0
         for field_name, code in found:
             bits |= view.term(field_name, code)
+        for joint in self._joint_by_concept.get(clause.concept or "", ()):
+            both = view.live
+            for field_name, code in joint:
+                both &= view.term(field_name, code)
+            bits |= both
         return bits

@@ -294,3 +294,15 @@ def test_a_phrase_one_typing_mistake_away_is_corrected_whole(app, make):
     # English words are never bent into a phrase: "hep c treatment" is fixed, "the pill" is not "the pull".
     assert search.search(search.SearchRequest(text="hep c tretment")).suggestion == "hep c treatment"
     assert search.search(search.SearchRequest(text="pull after work")).suggestion is None
+
+
+def test_a_drugs_information_line_answers_a_question_about_any_drug(app, make):
+    make.service(name="Straight Answers Drugs Line", types=("helpline",), delivery=("phone",),
+                 description="Honest information about drugs and their risks, 24 hours.")
+    make.service(name="Riverside Domestic Abuse Line", types=("helpline", "abuse-support"),
+                 delivery=("phone",),
+                 description="Support if a partner hurts or controls you.")
+    make.service(name="Lambeth Drug and Alcohol Service", types=("drug-alcohol-treatment",),
+                 description="Treatment and recovery for adults.", postcode="SW9 8BS")
+    names = found("weed")
+    assert "Straight Answers Drugs Line" in names and "Riverside Domestic Abuse Line" not in names
