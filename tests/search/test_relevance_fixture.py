@@ -44,9 +44,10 @@ SERVICES_2 = _load("fixture-2.json")["services"]
 BLIND_5 = _load("queries-blind-5.json")["queries"]
 # A seventh set over the second fixture, also written blind, later and by another hand.
 BLIND_7 = _load("queries-blind-7.json")["queries"]
+BLIND_8 = _load("queries-blind-8.json")["queries"]
 FIXTURES = {"fixture.json": SERVICES, "fixture-2.json": SERVICES_2}
 # Each query set with the fixture its grades name.
-SETS = [(QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4, SERVICES), (BLIND_5 + BLIND_7, SERVICES_2)]
+SETS = [(QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4, SERVICES), (BLIND_5 + BLIND_7 + BLIND_8, SERVICES_2)]
 each_fixture = pytest.mark.parametrize("services", FIXTURES.values(), ids=FIXTURES.keys())
 
 
@@ -170,6 +171,16 @@ def test_the_seventh_set_has_every_kind_and_its_own_ids_and_texts():
     assert earlier.isdisjoint(q["text"].lower() for q in BLIND_7)
 
 
+def test_the_eighth_set_has_every_kind_and_its_own_ids_and_texts():
+    kinds = Counter(q["kind"] for q in BLIND_8)
+    assert set(kinds) == KINDS and len(BLIND_8) >= 120
+    assert all(count >= 8 for count in kinds.values()), kinds
+    assert len({q["id"] for q in BLIND_8}) == len(BLIND_8)
+    assert all(q["id"].startswith(f"b8-{q['kind']}-") for q in BLIND_8)
+    earlier = {q["text"].lower() for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4 + BLIND_5 + BLIND_7}
+    assert earlier.isdisjoint(q["text"].lower() for q in BLIND_8)
+
+
 @pytest.mark.parametrize("queries, services", SETS, ids=["fixture.json sets", "fixture-2.json set"])
 def test_every_graded_name_exists_in_its_fixture_and_grades_are_on_the_scale(queries, services):
     names = {s["name"] for s in services}
@@ -184,7 +195,7 @@ def test_every_graded_name_exists_in_its_fixture_and_grades_are_on_the_scale(que
 
 def test_query_filters_are_search_request_fields_with_known_values(codes, borough_slugs):
     fields = {f.name for f in dataclasses.fields(SearchRequest)} - {"text", "page", "per_page"}
-    for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4 + BLIND_5 + BLIND_7:
+    for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4 + BLIND_5 + BLIND_7 + BLIND_8:
         filters = q.get("filters", {})
         assert set(filters) <= fields, q["id"]
         for key, vocabulary in FILTER_VOCABULARIES.items():
