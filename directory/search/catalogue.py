@@ -84,9 +84,9 @@ class Catalogue:
                 if key:
                     self.expansions.append((key, code, set(), {concept}))
                 elif "+" in code:
-                    parts = [part.strip() for part in code.split("+")]
-                    joint = tuple((self.dimension_of(part) or "concepts", part) for part in parts
-                                  if self.dimension_of(part) or part in vocabulary.labels)
+                    parts = [(self.dimension_of(part.strip()), part.strip()) for part in code.split("+")]
+                    joint = tuple((key or "concepts", part) for key, part in parts
+                                  if key or part in vocabulary.labels)
                     if len(joint) == len(parts):
                         self._joint_by_concept.setdefault(concept, []).append(joint)
         # Looked up by a clause's concept and stems: a search must not loop over every category.
