@@ -45,9 +45,12 @@ BLIND_5 = _load("queries-blind-5.json")["queries"]
 # A seventh set over the second fixture, also written blind, later and by another hand.
 BLIND_7 = _load("queries-blind-7.json")["queries"]
 BLIND_8 = _load("queries-blind-8.json")["queries"]
+# A ninth, also blind, weighted to street names, situations without their key noun and jargon.
+BLIND_9 = _load("queries-blind-9.json")["queries"]
 FIXTURES = {"fixture.json": SERVICES, "fixture-2.json": SERVICES_2}
 # Each query set with the fixture its grades name.
-SETS = [(QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4, SERVICES), (BLIND_5 + BLIND_7 + BLIND_8, SERVICES_2)]
+SETS = [(QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4, SERVICES),
+        (BLIND_5 + BLIND_7 + BLIND_8 + BLIND_9, SERVICES_2)]
 each_fixture = pytest.mark.parametrize("services", FIXTURES.values(), ids=FIXTURES.keys())
 
 
@@ -181,6 +184,22 @@ def test_the_eighth_set_has_every_kind_and_its_own_ids_and_texts():
     assert earlier.isdisjoint(q["text"].lower() for q in BLIND_8)
 
 
+def _words(text):
+    return frozenset(re.findall(r"[a-z0-9&=+]+", text.lower().replace("'", "")))
+
+
+def test_the_ninth_set_has_every_kind_and_its_own_ids_and_texts():
+    kinds = Counter(q["kind"] for q in BLIND_9)
+    assert set(kinds) == KINDS and len(BLIND_9) >= 120
+    assert all(count >= 8 for count in kinds.values()), kinds
+    assert len({q["id"] for q in BLIND_9}) == len(BLIND_9)
+    assert all(q["id"].startswith(f"b9-{q['kind']}-") for q in BLIND_9)
+    earlier = QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4 + BLIND_5 + BLIND_7 + BLIND_8
+    # Stricter than exact text: the same words in another order would not be a new query either.
+    earlier_words = {_words(q["text"]) for q in earlier}
+    assert [q["id"] for q in BLIND_9 if _words(q["text"]) in earlier_words] == []
+
+
 @pytest.mark.parametrize("queries, services", SETS, ids=["fixture.json sets", "fixture-2.json set"])
 def test_every_graded_name_exists_in_its_fixture_and_grades_are_on_the_scale(queries, services):
     names = {s["name"] for s in services}
@@ -195,7 +214,7 @@ def test_every_graded_name_exists_in_its_fixture_and_grades_are_on_the_scale(que
 
 def test_query_filters_are_search_request_fields_with_known_values(codes, borough_slugs):
     fields = {f.name for f in dataclasses.fields(SearchRequest)} - {"text", "page", "per_page"}
-    for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4 + BLIND_5 + BLIND_7 + BLIND_8:
+    for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4 + BLIND_5 + BLIND_7 + BLIND_8 + BLIND_9:
         filters = q.get("filters", {})
         assert set(filters) <= fields, q["id"]
         for key, vocabulary in FILTER_VOCABULARIES.items():
