@@ -103,6 +103,10 @@ def is_listed(is_published, status) -> bool:
     return bool(is_published) and status == "active"
 
 
+# The index of what `is_listed` reads, by service id.
+LISTED_INDEX = "ix_service_listed"
+
+
 class Service(db.Model):
     """What an organisation offers; the unit people search for."""
 
@@ -123,6 +127,8 @@ class Service(db.Model):
         Index("ix_service_published_status", "is_published", "status"),
         # The API's list: visible services in name order, read straight off the index.
         Index("ix_service_visible_name", "is_published", "status", "name"),
+        # Whether services are listed now, answered from the index alone (search.listed).
+        Index(LISTED_INDEX, "id", "is_published", "status"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)

@@ -219,9 +219,9 @@ def _per_segment(attribute: str, limit: int | None, per: str = "index segment") 
                  lambda: sum(len(found) for found in copies()), clear)
 
 
-def _view_memo() -> dict:
+def _view_memo(name: str = "_memo") -> dict:
     view = _search_state().index._view
-    return view._memo if view is not None else {}
+    return getattr(view, name) if view is not None else {}
 
 
 def _catalogue_size() -> int:
@@ -263,6 +263,10 @@ CACHES: tuple[Cache, ...] = (
     _per_segment("_values", None, "index segment (one per keyword field listed)"),
     Cache("View._memo", bitsets.__name__, bitsets.MEMO_PER_VIEW, "index generation",
           lambda: len(_view_memo()), lambda: _view_memo().clear()),
+    Cache("View._arrays", bitsets.__name__, None,
+          f"index generation (up to {bitsets.ARRAY_ELEMENTS_PER_VIEW:,} numbers in all: a word's or a need's "
+          "score per listing)",
+          lambda: len(_view_memo("_arrays")), lambda: _view_memo("_arrays").clear()),
     Cache("SearchIndex._segments", store.__name__, None, "live index segment of the app's index",
           lambda: len(_search_state().index._segments), lambda: _search_state().index._segments.clear()),
 )

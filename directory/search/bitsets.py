@@ -27,6 +27,9 @@ WEIGHTS_PER_SEGMENT = 512
 OPEN_AT_PER_SEGMENT = 4
 # Combined sets (any-of, values, lengths) one index generation remembers.
 MEMO_PER_VIEW = 2048
+# Per-document arrays (a word's score in every text field) one generation remembers, in array
+# elements all told: 32 MB of them, so a hundred thousand listings keep forty.
+ARRAY_ELEMENTS_PER_VIEW = 4_000_000
 
 
 def from_ids(ids, size: int) -> int:
@@ -178,6 +181,7 @@ class View:
         self._name_ranks = None
         self._point_arrays = None
         self._points = None
+        self._arrays: OrderedDict = OrderedDict()
 
     def _remember(self, key, value, limit=MEMO_PER_VIEW):
         self._memo[key] = value
@@ -279,6 +283,23 @@ class View:
             return self._remember(key, build(self))
         return self._memo[key]
 
+    def array(self, key, build) -> np.ndarray | None:
+        """Return `build(self)`, a per-document array (or None) made once per generation of the index,
+        like `derived`, but under a budget of its own: each holds a number per document."""
+        arrays = self._arrays
+        if key in arrays:
+            arrays.move_to_end(key)
+            return arrays[key]
+        found = arrays[key] = build(self)
+        if found is not None:
+            found.flags.writeable = False  # shared by every search of the generation
+        if len(arrays) > self.arrays_limit():
+            arrays.popitem(last=False)
+        return found
+
+    def arrays_limit(self) -> int:
+        return max(8, ARRAY_ELEMENTS_PER_VIEW // max(1, self.size))
+
     def around_the_clock(self) -> int:
         """Return the documents open at any hour: in the small hours of every day of the week."""
         key = ("24h",)
@@ -310,13 +331,28 @@ class View:
             # Points are in document order: each document's run starts where its number first appears.
             docs, firsts = np.unique(owners, return_index=True)
             xs, ys = np.asarray([x for x, _ in flat]), np.asarray([y for _, y in flat])
-            self._point_arrays = (docs, firsts, xs, ys)
-        docs, firsts, xs, ys = self._point_arrays
+            # Most listings have one place or none: then no per-document minimum is needed, and when
+            # every listing has exactly one, the distances are the answer as they stand.
+            places = "one each" if len(docs) == self.size == len(flat) else (
+                "at most one" if len(docs) == len(flat) else "several")
+            self._point_arrays = (docs, firsts, xs, ys, places)
+        docs, firsts, xs, ys, places = self._point_arrays
+        if not len(docs):
+            return np.full(self.size, np.inf)
+        x0, y0 = project(lat, lon)
+        # sqrt(dx² + dy²) in place: np.hypot guards against overflow that metres never reach, at
+        # three times the cost.
+        apart = xs - x0
+        apart *= math.cos(math.radians(lat))
+        apart *= apart
+        dy = ys - y0
+        dy *= dy
+        apart += dy
+        np.sqrt(apart, out=apart)
+        if places == "one each":
+            return apart
         metres = np.full(self.size, np.inf)
-        if len(docs):
-            x0, y0 = project(lat, lon)
-            apart = np.hypot((xs - x0) * math.cos(math.radians(lat)), ys - y0)
-            metres[docs] = np.minimum.reduceat(apart, firsts)  # each document's nearest point
+        metres[docs] = apart if places == "at most one" else np.minimum.reduceat(apart, firsts)
         return metres
 
     def within(self, lat: float, lon: float, metres: float) -> int:

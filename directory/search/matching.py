@@ -59,6 +59,9 @@ class NeedSets:
     finds: list[Finding]
     also: list[Finding]
     excluded: int = 0  # what the need rules out as its best answer (its `not:`)
+    # What the sets were made from besides the index generation (the catalogue's load): with it,
+    # what is worked out from them alone can be kept for the generation (need_ranking).
+    made_from: object = None
 
     @property
     def best(self) -> int:
@@ -121,7 +124,8 @@ def need_sets(view, need, catalogue) -> NeedSets:
                 part.concept_bits &= ~excluded
                 part.other_bits &= ~excluded
     also = [_finding(view, f, catalogue) for f in need.also]
-    return NeedSets(need, finds, also + ([Finding([Part(None, 0, excluded)])] if excluded else []), excluded)
+    return NeedSets(need, finds, also + ([Finding([Part(None, 0, excluded)])] if excluded else []), excluded,
+                    catalogue.loaded_at)
 
 
 def _finding(view, finding, catalogue) -> Finding:

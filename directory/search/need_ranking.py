@@ -76,8 +76,7 @@ def add_scores(scores: np.ndarray, view, need_sets, strength, evidence: dict[str
         said = most if sets.need.life else said
         # What answers it best counts, not every way it answers: a domestic abuse helpline is
         # not a better answer to abuse than a local domestic abuse service for also being a helpline.
-        answer = np.maximum(_best_way(view, sets.finds, FINDS, strength),
-                            _best_way(view, sets.also, ALSO, strength))
+        answer = _answer(view, sets, strength)
         answer = answer * _fit_kinds(view, sets.need) if isinstance(specific, np.ndarray) else answer
         answer = answer * fit
         if sets.need.general and ruled_out:
@@ -181,6 +180,19 @@ def _answering_the_rest(urgent, particular, echoes) -> int:
         if sets is not urgent and not sets.need.urgent and sets.need.key not in echoes:
             best &= sets.best
     return best
+
+
+def _answer(view, sets, strength) -> np.ndarray:
+    """Return, per document, how well it answers a need in its best way: the same for every search of
+    an index generation that says the need, so worked out once for it."""
+    def build(_view):
+        return np.maximum(_best_way(view, sets.finds, FINDS, strength),
+                          _best_way(view, sets.also, ALSO, strength))
+
+    if sets.made_from is None:
+        return build(view)
+    # The need itself by identity too: a layer read again (tests swap it) may reuse a key.
+    return view.array(("need answer", sets.need.key, id(sets.need), sets.made_from), build)
 
 
 def _best_way(view, findings, weight: float, strength) -> np.ndarray:

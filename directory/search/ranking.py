@@ -61,19 +61,15 @@ def scores_of(view, parsed: query.ParsedText, matched, borough=None, among: int 
     if not parsed.clauses and not parsed.needs:
         return None
     scores = np.zeros(view.size)
-    n = max(1, view.live.bit_count())
-    for name, term, boost in _scoring_terms(parsed):
-        df = view.doc_frequency(name, term)
-        if not df:
-            continue
-        weight = boost * math.log(1 + (n - df + 0.5) / (df + 0.5))
-        # Rounded, so a segment's term-frequency parts stay valid while edits nudge the mean length.
-        average = round(view.average_length(name), 1) if name in documents.TEXT_FIELDS else None
-        for reader, offset, data in view.leaves:
-            key = ("bm25", name, term, average)
-            parts = data.derived(key, _frequency_parts, reader, data, name, term, average)
-            if parts is not None:
-                scores[offset:offset + data.size] += weight * parts
+    for clause in parsed.clauses:
+        factor = _factor(clause)
+        if clause.concept:
+            _add_bm25(scores, view, "concepts", clause.concept, documents.CONCEPT_BOOST * factor)
+        for stems, weight in ((clause.stems, factor), (clause.rank_stems, factor * RANK_STEM_FACTOR)):
+            for stem in stems:
+                words = view.array(("words", stem), lambda v, stem=stem: _words_score(v, stem))
+                if words is not None:
+                    scores += weight * words
     for about, clause in zip(matched.abouts, parsed.clauses, strict=True):
         if about:
             scores += _factor(clause) * ABOUT_SCORE * bitsets.to_array(about, view.size)
@@ -160,17 +156,29 @@ def _frequency_parts(reader, data, name: str, term: str, average: float | None) 
     return parts
 
 
-def _scoring_terms(parsed: query.ParsedText):
-    for clause in parsed.clauses:
-        if clause.concept:
-            yield "concepts", clause.concept, documents.CONCEPT_BOOST * _factor(clause)
-        factor = _factor(clause)
-        for s in clause.stems:
-            for name, boost in documents.TEXT_FIELDS.items():
-                yield name, s, boost * factor
-        for s in clause.rank_stems:
-            for name, boost in documents.TEXT_FIELDS.items():
-                yield name, s, boost * factor * RANK_STEM_FACTOR
+def _add_bm25(scores: np.ndarray, view, name: str, term: str, boost: float) -> bool:
+    """Add a term's BM25 in one field to `scores`; return whether any document holds it."""
+    df = view.doc_frequency(name, term)
+    if not df:
+        return False
+    n = max(1, view.live.bit_count())
+    weight = boost * math.log(1 + (n - df + 0.5) / (df + 0.5))
+    # Rounded, so a segment's term-frequency parts stay valid while edits nudge the mean length.
+    average = round(view.average_length(name), 1) if name in documents.TEXT_FIELDS else None
+    for reader, offset, data in view.leaves:
+        key = ("bm25", name, term, average)
+        parts = data.derived(key, _frequency_parts, reader, data, name, term, average)
+        if parts is not None:
+            scores[offset:offset + data.size] += weight * parts
+    return True
+
+
+def _words_score(view, stem: str) -> np.ndarray | None:
+    """Return a word's BM25F over the text fields, per document (None if no document holds it): the
+    same for every search of an index generation, and summed once instead of field by field."""
+    scores = np.zeros(view.size)
+    found = [_add_bm25(scores, view, name, stem, boost) for name, boost in documents.TEXT_FIELDS.items()]
+    return scores if any(found) else None
 
 
 def order(view, criteria, parsed, matched: int, text_match) -> tuple[list[int], dict, dict, str]:
@@ -196,9 +204,12 @@ def order(view, criteria, parsed, matched: int, text_match) -> tuple[list[int], 
         # Nearer first among equally good answers; a service with no place (a helpline) counts as
         # DISTANCE_MILES away. What is open around the clock for an emergency stays first, and what
         # answers danger now best comes before what only helps (need_ranking.ANSWERS_FIRST).
-        base = np.where(scores >= AROUND_THE_CLOCK, AROUND_THE_CLOCK, 0.0)
-        base += np.where(scores - base >= need_ranking.ANSWERS_FIRST, need_ranking.ANSWERS_FIRST, 0.0)
-        blended = base + _near(scores - base, metres)
+        if scores.max(initial=0.0) >= min(AROUND_THE_CLOCK, need_ranking.ANSWERS_FIRST):
+            base = np.where(scores >= AROUND_THE_CLOCK, AROUND_THE_CLOCK, 0.0)
+            base += np.where(scores - base >= need_ranking.ANSWERS_FIRST, need_ranking.ANSWERS_FIRST, 0.0)
+            blended = base + _near(scores - base, metres)
+        else:  # most searches: no tier to keep
+            blended = _near(scores, metres)
         keys = (ranks, -blended[docnums])
         scores = blended
     elif local_first:
@@ -209,10 +220,17 @@ def order(view, criteria, parsed, matched: int, text_match) -> tuple[list[int], 
         keys = (ranks, metres[docnums])
     else:
         keys = (ranks,)
-    page = docnums[first_in_order(keys, limit)[start:limit]].tolist()
-    page_scores = {} if scores is None else {d: float(scores[d]) for d in page}
-    distances = {} if metres is None else {d: float(metres[d]) for d in page if np.isfinite(metres[d])}
+    shown = docnums[first_in_order(keys, limit)[start:limit]]
+    page = shown.tolist()
+    # Read off for the page's twenty at once: indexing an array one number at a time costs more.
+    page_scores = {} if scores is None else dict(zip(page, scores[shown].tolist(), strict=True))
+    distances = {} if metres is None else {
+        d: m for d, m in zip(page, metres[shown].tolist(), strict=True) if math.isfinite(m)}
     return page, page_scores, distances, sort
+
+
+# How sparse a sample of the keys first_in_order narrows them with.
+SAMPLE_EVERY = 16
 
 
 def first_in_order(keys: tuple[np.ndarray, ...], limit: int) -> np.ndarray:
@@ -221,7 +239,13 @@ def first_in_order(keys: tuple[np.ndarray, ...], limit: int) -> np.ndarray:
     primary = keys[-1]
     if limit >= len(primary):
         return np.lexsort(keys)
-    # Everything up to the limit-th smallest primary key, ties included, then sorted in full.
-    bound = np.partition(primary, limit - 1)[limit - 1]
-    candidates = np.flatnonzero(primary <= bound)
-    return candidates[np.lexsort(tuple(key[candidates] for key in keys))][:limit]
+    # The limit-th smallest of any part of the keys is at least the limit-th smallest of all, so what
+    # is no greater holds the first `limit`: a part (every SAMPLE_EVERY-th) narrows thousands of
+    # matches to a few hundred for a third of what selecting among them all costs.
+    sample = primary[::SAMPLE_EVERY] if len(primary) >= 4 * SAMPLE_EVERY * limit else primary
+    near = np.flatnonzero(primary <= np.partition(sample, limit - 1)[limit - 1])
+    if len(near) > limit:  # everything up to the limit-th smallest primary key, ties included
+        part = primary[near]
+        near = near[part <= np.partition(part, limit - 1)[limit - 1]]
+    return near[np.lexsort(tuple(key[near] for key in keys))][:limit]
+
