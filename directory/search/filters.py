@@ -100,7 +100,8 @@ class ResidentOf(Filter):
 
     key = field = "borough"
     checks_catalogue = True
-    has_facet = True
+    # No facet: the results page offers every borough without counts, and counting all 33 cost more
+    # than every other facet together.
 
     def parse(self, request, catalogue):
         if not request.borough:
@@ -116,13 +117,6 @@ class ResidentOf(Filter):
 
     def bits(self, view, value, context):
         return view.any_of("residents", (value.ons_code, catchment.EVERYWHERE))
-
-    def facet(self, view, base, catalogue, now):
-        everywhere = view.term("residents", catchment.EVERYWHERE)
-        return {
-            slug: (base & (everywhere | view.term("residents", code))).bit_count()
-            for code, slug in sorted(catalogue.borough_slugs.items(), key=lambda kv: kv[1])
-        }
 
 
 class OnlyElsewhere(Filter):
