@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from . import hours_wording
+from . import capacity, hours_wording
 from .extensions import db
 from .models import Location, Service, ServiceAtLocation
 from .public import facts
@@ -87,6 +87,8 @@ def as_text(services: list[Service], moment: datetime, link: str = "") -> str:
     for number, service in enumerate(services, start=1):
         lines.append(f"{number}. {service.name}")
         lines.append(f"   How to get in: {how_to_get_in(service)}")
+        if said := capacity.wording(service, moment):
+            lines.append(f"   New referrals: {said}")
         for sal in service.service_at_locations:
             location = sal.location
             address = ", ".join(location.address_lines) if location.location_type == "physical" else ""

@@ -3,7 +3,7 @@
 
 from flask import redirect, render_template, request, url_for
 
-from .. import clock, hours_wording, qr_codes, share_codes, signposting
+from .. import capacity, clock, hours_wording, qr_codes, share_codes, signposting
 from ..links import external_url
 from . import bp
 from .views import _safe_back, with_list
@@ -30,7 +30,7 @@ def signposting_list():
     return render_template(
         "public/list.html", services=services, moment=moment, back=back, back_path=back_path,
         text=signposting.as_text(services, moment, share_url) if services else "",
-        share_url=share_url, dropped=len(asked) - len(services),
+        share_url=share_url, dropped=len(asked) - len(services), referrals=capacity.wording,
     )
 
 
@@ -57,4 +57,5 @@ def signposting_print():
     return render_template(
         "public/list_print.html", services=services, moment=clock.now(), share_url=share_url, qr=qr,
         contact_next_step=signposting.contact_next_step, today_hours=hours_wording.today_hours,
+        referrals=capacity.wording,
     )

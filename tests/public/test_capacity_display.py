@@ -136,3 +136,25 @@ def test_the_service_page_says_how_the_listing_was_last_verified(app, make):
 def test_a_statement_is_dated_in_london(app):
     late = Service(capacity="accepting", capacity_stated_at=datetime(2026, 7, 3, 23, 30, tzinfo=UTC))
     assert capacity.state(late, datetime(2026, 7, 5, tzinfo=UTC), 30).said_on == "4 July 2026"  # BST
+
+
+def test_the_signposting_list_its_printed_sheet_and_its_text_say_what_the_service_said(app, make):
+    """A frontline worker hands the list over: a waiting list or a closed list is on it, dated."""
+    waiting = make.service(name="Zyxomba clinic", description="A zyxomba service.")
+    silent = make.service(name="Zyxomba drop-in", description="Another zyxomba service.")
+    app.config["DIRECTORY_NOW"] = SAID
+    _state(waiting.id, "waiting_list", 6)
+    app.config["DIRECTORY_NOW"] = A_WEEK_LATER
+    client = app.test_client()
+    said = "Waiting list: about 6 weeks (said on 3 November 2026)"
+    ids = f"s={waiting.id}&s={silent.id}"
+    listed = client.get(f"/list?{ids}").get_data(as_text=True)
+    printed = client.get(f"/list/print?{ids}").get_data(as_text=True)
+    for page in (listed, printed):
+        assert page.count("<strong>New referrals:</strong>") == 1  # the drop-in said nothing: nothing made up
+        assert said in page
+    # The text to copy into an email or a text message carries it beside the service's name.
+    text = listed.split('id="list-text"', 1)[1]
+    assert "1. Zyxomba clinic\n   How to get in: " in text
+    assert f"   New referrals: {said}" in text.split("2. Zyxomba drop-in")[0]
+    assert "New referrals" not in text.split("2. Zyxomba drop-in")[1]
