@@ -154,50 +154,28 @@ def test_the_fourth_set_is_its_own_and_of_the_weak_kinds():
     assert earlier.isdisjoint(q["text"].lower() for q in MIXED_4)
 
 
-def test_the_blind_set_has_every_kind_and_its_own_ids_and_texts():
-    kinds = Counter(q["kind"] for q in BLIND_5)
-    assert set(kinds) == KINDS and len(BLIND_5) >= 110
-    assert all(count >= 10 for count in kinds.values()), kinds
-    assert len({q["id"] for q in BLIND_5}) == len(BLIND_5)
-    assert all(q["id"].startswith(f"b5-{q['kind']}-") for q in BLIND_5)
-    earlier = {q["text"].lower() for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4}
-    assert earlier.isdisjoint(q["text"].lower() for q in BLIND_5)
-
-
-def test_the_seventh_set_has_every_kind_and_its_own_ids_and_texts():
-    kinds = Counter(q["kind"] for q in BLIND_7)
-    assert set(kinds) == KINDS and len(BLIND_7) >= 120
-    assert all(count >= 10 for count in kinds.values()), kinds
-    assert len({q["id"] for q in BLIND_7}) == len(BLIND_7)
-    assert all(q["id"].startswith(f"b7-{q['kind']}-") for q in BLIND_7)
-    earlier = {q["text"].lower() for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4 + BLIND_5}
-    assert earlier.isdisjoint(q["text"].lower() for q in BLIND_7)
-
-
-def test_the_eighth_set_has_every_kind_and_its_own_ids_and_texts():
-    kinds = Counter(q["kind"] for q in BLIND_8)
-    assert set(kinds) == KINDS and len(BLIND_8) >= 120
-    assert all(count >= 8 for count in kinds.values()), kinds
-    assert len({q["id"] for q in BLIND_8}) == len(BLIND_8)
-    assert all(q["id"].startswith(f"b8-{q['kind']}-") for q in BLIND_8)
-    earlier = {q["text"].lower() for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4 + BLIND_5 + BLIND_7}
-    assert earlier.isdisjoint(q["text"].lower() for q in BLIND_8)
-
-
 def _words(text):
     return frozenset(re.findall(r"[a-z0-9&=+]+", text.lower().replace("'", "")))
 
 
-def test_the_ninth_set_has_every_kind_and_its_own_ids_and_texts():
-    kinds = Counter(q["kind"] for q in BLIND_9)
-    assert set(kinds) == KINDS and len(BLIND_9) >= 120
-    assert all(count >= 8 for count in kinds.values()), kinds
-    assert len({q["id"] for q in BLIND_9}) == len(BLIND_9)
-    assert all(q["id"].startswith(f"b9-{q['kind']}-") for q in BLIND_9)
-    earlier = QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4 + BLIND_5 + BLIND_7 + BLIND_8
-    # Stricter than exact text: the same words in another order would not be a new query either.
-    earlier_words = {_words(q["text"]) for q in earlier}
-    assert [q["id"] for q in BLIND_9 if _words(q["text"]) in earlier_words] == []
+# The blind sets over the second fixture, each with its id prefix, least size and least count per kind,
+# and how it must differ from every set before it: not the same text, or (from the ninth) not the same
+# words in another order either.
+BLIND_SETS = [("b5", BLIND_5, 110, 10, str.lower), ("b7", BLIND_7, 120, 10, str.lower),
+              ("b8", BLIND_8, 120, 8, str.lower), ("b9", BLIND_9, 120, 8, _words)]
+
+
+@pytest.mark.parametrize("number", range(len(BLIND_SETS)), ids=[b[0] for b in BLIND_SETS])
+def test_each_blind_set_has_every_kind_and_its_own_ids_and_texts(number):
+    prefix, queries, size, per_kind, same = BLIND_SETS[number]
+    kinds = Counter(q["kind"] for q in queries)
+    assert set(kinds) == KINDS and len(queries) >= size
+    assert all(count >= per_kind for count in kinds.values()), kinds
+    assert len({q["id"] for q in queries}) == len(queries)
+    assert all(q["id"].startswith(f"{prefix}-{q['kind']}-") for q in queries)
+    earlier = QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4 + [q for b in BLIND_SETS[:number] for q in b[1]]
+    seen = {same(q["text"]) for q in earlier}
+    assert [q["id"] for q in queries if same(q["text"]) in seen] == []
 
 
 @pytest.mark.parametrize("queries, services", SETS, ids=["fixture.json sets", "fixture-2.json set"])
