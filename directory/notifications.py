@@ -15,7 +15,7 @@ from sqlalchemy import select
 from . import mail
 from .extensions import db
 from .links import external_url
-from .models import Membership, ProblemReport, Revision, RevisionStatus, User
+from .models import ContentRevision, Membership, ProblemReport, Revision, RevisionStatus, User
 
 OUTCOMES = {RevisionStatus.PUBLISHED: "published", RevisionStatus.REJECTED: "rejected"}
 
@@ -72,6 +72,31 @@ def _without_reporter(report: ProblemReport) -> str:
         address = re.compile(re.escape(report.contact_email), re.IGNORECASE)
         message = address.sub("[their address, not passed on]", message)
     return message
+
+
+def content_reviewed(revision: ContentRevision, content_kind, item) -> int:
+    """Tell whoever proposed network content (an event, a resource) that an admin published or rejected
+    it; return how many are told. Nobody is told for their own review or from a switched-off account."""
+    outcome = OUTCOMES.get(revision.status)
+    author = revision.author
+    if outcome is None or author is None or not author.is_active or author.id == revision.reviewed_by_id:
+        return 0
+    snapshot = revision.snapshot or {}
+    title = snapshot.get("title") or snapshot.get("name") or getattr(item, "title", None) or "(untitled)"
+    published = item is not None and outcome == "published"
+    staged = mail.queue(
+        f"content-{outcome}",
+        author.email,
+        f"content_{outcome}",
+        user=author,
+        noun=content_kind.noun,
+        title=title,
+        new=revision.action == "proposal",
+        note=(revision.review_note or "").strip(),
+        proposals=external_url("agency.network_content"),
+        public=content_kind.public_url(item, external_url) if published else None,
+    )
+    return len(staged)
 
 
 def change_reviewed(revision: Revision) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from .. import audit
+from .. import audit, notifications
 from ..extensions import db
 from ..models import ContentRevision, ContentStatus, Organisation, RevisionStatus, User
 from ..models.base import utcnow
@@ -31,7 +31,8 @@ class ContentKind:
     fields: list[tuple[str, str]]  # (snapshot key, label) in display order, for review and history
     take: Callable[[Any], dict]  # item -> snapshot (JSON-safe)
     apply: Callable[[Any, dict], None]  # write a snapshot onto an item
-    public_url: Callable[[Any], str]
+    # item, and optionally how to build a link (url_for, or links.external_url for an email) -> its page
+    public_url: Callable[..., str]
     # Optional: (snapshot key, value) -> words for the review and history pages; plain str() without it.
     describe: Callable[[str, Any], str] | None = None
 
@@ -192,6 +193,7 @@ def approve(revision: ContentRevision, *, admin: User, note: str = ""):
     _close(revision, admin, RevisionStatus.PUBLISHED, note)
     db.session.flush()
     audit.record("content-approved", actor=admin, kind=revision.kind, item=revision.item_id)
+    notifications.content_reviewed(revision, content_kind, item)
     return item
 
 
@@ -205,6 +207,7 @@ def reject(revision: ContentRevision, *, admin: User, note: str) -> None:
     audit.record(
         "content-rejected", actor=admin, kind=revision.kind, item=revision.item_id, reason=note.strip()
     )
+    notifications.content_reviewed(revision, kind(revision.kind), item_of(revision))
 
 
 def publish_directly(content_kind: ContentKind, item, snapshot: dict, *, admin: User, reason: str = ""):

@@ -143,8 +143,8 @@ def describe(key: str, value) -> str:
     return value or ""
 
 
-def public_url(event: Event) -> str:
-    return url_for("network.event", event_id=event.id)
+def public_url(event: Event, build=url_for) -> str:
+    return build("network.event", event_id=event.id)
 
 
 KIND = content.ContentKind(

@@ -155,8 +155,8 @@ def _staged(resource_id: str) -> bool:
     return any(isinstance(r, Resource) and r.id == resource_id for r in db.session.new)
 
 
-def public_url(resource: Resource) -> str:
-    return url_for("resources.resource", resource_id=resource.id)
+def public_url(resource: Resource, build=url_for) -> str:
+    return build("resources.resource", resource_id=resource.id)
 
 
 KIND = content.ContentKind(

@@ -235,6 +235,62 @@ def test_a_review_that_is_refused_sends_nothing(app, people, real_mail):
     assert db.session.query(OutboxMessage).count() == 0
 
 
+# --- Network content: events and harm-reduction resources -------------------------------------
+
+
+def _propose_event(people, **changes):
+    join_network(people.org)
+    revision = content.propose(events.KIND, None, event_snapshot(people.org, **changes), author=people.editor,
+                               organisation_id=people.org.id)
+    db.session.commit()
+    return revision
+
+
+def test_an_approved_event_tells_its_proposer_with_the_note_and_its_public_page(app, people, real_mail):
+    revision = _propose_event(people, title="Chemsex and HIV care: a pathway meeting")
+    admin = signed_in(app.test_client(), people.admin)
+    response = admin.post(f"/admin/content/{revision.id}/approve", data={"note": "Added to the calendar."})
+    assert response.status_code == 302
+    assert deliver().sent == 1
+    [message] = real_mail.messages
+    assert message["To"] == "editor@lambeth.example"
+    # (A subject with quotation marks goes out encoded and folded: the folding space is no part of it.)
+    assert message["Subject"].strip() == "Your event “Chemsex and HIV care: a pathway meeting” is published"
+    text = _text(message)
+    assert "approved the event you proposed" in text and "Added to the calendar." in text
+    paths = _paths(message)
+    assert f"/network/events/{revision.item_id}" in paths
+    # Each link opens for whoever follows it: the public page for anyone, the proposals for the editor.
+    assert app.test_client().get(f"/network/events/{revision.item_id}").status_code == 200
+    editor = signed_in(app.test_client(), people.editor)
+    assert all(editor.get(path).status_code == 200 for path in paths)
+
+
+def test_a_rejected_event_tells_its_proposer_why_and_where_to_send_it_again(app, people, real_mail):
+    revision = _propose_event(people)
+    admin = signed_in(app.test_client(), people.admin)
+    admin.post(f"/admin/content/{revision.id}/reject", data={"reason": "The date clashes: please check."})
+    deliver()
+    [message] = real_mail.messages
+    assert message["Subject"].strip() == "Your event “Chemsex care pathway meeting” was not published"
+    text = _text(message)
+    assert "Their reason:\nThe date clashes: please check." in text
+    assert "/agency/network" in _paths(message)
+    assert "/network/events/" not in "".join(_paths(message))  # nothing public to link to
+
+
+def test_nobody_is_told_of_their_own_review_of_content_or_a_refused_one(app, people, real_mail):
+    join_network(people.org)
+    mine = content.propose(events.KIND, None, event_snapshot(people.org), author=people.both,
+                           organisation_id=people.org.id)
+    content.approve(mine, admin=people.both)
+    theirs = _propose_event(people, title="Another meeting")
+    admin = signed_in(app.test_client(), people.admin)
+    admin.post(f"/admin/content/{theirs.id}/reject", data={"reason": "  "})  # no reason: refused
+    db.session.commit()
+    assert db.session.query(OutboxMessage).count() == 0
+
+
 # --- The admins' daily summary -----------------------------------------------------------------
 
 
