@@ -213,6 +213,9 @@ def _how_well(view, finding, strength) -> np.ndarray:
         values = bitsets.to_array(part.other_bits, view.size).astype(float)
         if part.concept_bits:
             said = np.minimum(strength(part.concept) / (K1 + 1), 1)  # towards 1 the more it says it
+            # Only where the concept part holds: what the need rules out ("not:") was taken from its bits,
+            # and saying the concept must not bring it back.
+            said = np.where(bitsets.to_array(part.concept_bits, view.size), said, 0)
             # By its words alone, half to all of the way; with its kind of service too, a little over.
             # Beside another part ("sexual-health + pep") saying it at all is what singles the listing
             # out: a clinic that says once that it gives PEP answers an exposure in full.

@@ -46,6 +46,9 @@ class Need:
     life: bool = False
     # ways of saying it is not this need now ("blackout drunk every weekend" is not someone unconscious)
     unless: tuple[tuple[tuple[Phrase, ...], ...], ...] = ()
+    # a question of mixing answered the same whatever is mixed ("drug: any"): drugs named together only
+    # rank, and drink named beside a drug, what it was mixed with, ranks nothing
+    any_drug: bool = False
 
     @property
     def concepts(self) -> set[str]:
@@ -149,7 +152,7 @@ def parse(source: str) -> Layer:
                 signs=tuple(current.get("signs", ())), callout=current.get("callout"),
                 urgent=current.get("urgent", False), boost=current.get("boost", False),
                 general=current.get("general", False), life=current.get("life", False),
-                unless=tuple(current.get("unless", ()))))
+                unless=tuple(current.get("unless", ())), any_drug=current.get("drug", False)))
 
     for line_number, line in enumerate(source.splitlines(), 1):
         line = line.split("#", 1)[0].strip()
@@ -181,6 +184,8 @@ def parse(source: str) -> Layer:
         elif name == "urgent":
             current["urgent"] = value.lower() in ("yes", "life")
             current["life"] = value.lower() == "life"
+        elif name == "drug":
+            current["drug"] = value.lower() == "any"
         elif name == "role":
             current["boost"] = value.lower() == "boost"
             current["general"] = value.lower() == "general"

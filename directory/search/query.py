@@ -35,7 +35,9 @@ TEXT_SPEAK = {
     "some1": "someone", "any1": "anyone", "ne1": "anyone", "dunno": "don't know", "gonna": "going to",
     "wanna": "want to", "ive": "i have", "im": "i am", "idk": "i don't know", "rn": "right now",
     "asap": "now", "abt": "about", "w": "with", "b4": "before", "l8r": "later", "prob": "problem",
-    "probs": "problems", "mins": "minutes", "hrs": "hours",
+    "probs": "problems", "mins": "minutes", "hrs": "hours", "m8": "mate", "m8s": "mates", "hubby": "husband",
+    "cuz": "because", "smth": "something", "sumthin": "something", "thru": "through", "nite": "night",
+    "wk": "week", "wks": "weeks", "yr": "year", "yrs": "years",
 }
 # Words that deny what follows them ("not looking for rehab", "I'm not suicidal but"). Where one is
 # part of a situation ("not breathing", "can't stop") the need has read it first and it denies nothing.
@@ -64,6 +66,22 @@ WHEN_STEMS = frozenset(text.stem(w) for w in (
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend", "weekends",
     "night", "nights", "tonight", "morning", "mornings", "evening", "evenings", "afternoon", "today",
     "yesterday", "week", "weeks", "day", "days", "month", "months", "year", "years", "ago", "last"))
+# Words telling that someone takes a drug ("smoking ice", "a bag of snow", "on speed", "coming down off
+# mandy"). Beside a drug said in a word that is also an everyday word or a name, they say it is the drug
+# ("speed awareness course" has none, "been on speed for days" has one); and beside a drug they only rank,
+# as how it is taken: no listing says "smoking ice", and "smoking" must not decide what is found.
+TAKING = frozenset(text.stem(w) for w in (
+    "smoke", "smoking", "smoked", "sniff", "sniffing", "sniffed", "snort", "snorting", "snorted", "take",
+    "taking", "took", "taken", "doing", "using", "used", "inject", "injecting", "injected", "drop",
+    "dropping", "dropped", "neck", "necking", "necked", "pop", "popping", "popped", "bag", "bags", "line",
+    "lines", "gram", "grams", "bump", "bumps", "pipe", "vape", "vaping", "buy", "buying", "bought",
+    "score", "scoring", "scored", "addicted", "hooked", "habit", "binge", "binging", "bingeing", "dealer",
+    "dealers", "plug", "high", "rush", "rushing", "wasted", "mashed", "comedown", "comedowns", "redosing",
+    "redose", "dosing"))
+# A taking word may stand one of these away from the drug ("a bag of snow", "taking some speed").
+TAKING_GAP = frozenset({"of", "some", "a", "much", "more", "too", "loads", "lots", "bit", "few", "the"})
+# Said right before a drug, these say it is taken too ("on speed", "off mandy").
+TAKING_BEFORE = frozenset({"on", "off"})
 PERSONS = frozenset({"i", "im", "me", "my", "he", "hes", "she", "shes", "him", "her", "his", "we", "our",
                      "they", "their", "them", "mum", "dad", "son", "daughter", "partner", "mate", "friend"})
 
@@ -76,6 +94,7 @@ class Clause:
     role: str = REQUIRED  # REQUIRED: a listing must answer it (unless none answers them all)
     # A concept's own words as typed ("crisis cafe" of mental health): they rank, never match.
     rank_stems: list[str] = field(default_factory=list)
+    taken: bool = False  # a drug said beside a word telling it is taken ("smoking ice"): not a name
 
 
 @dataclass
@@ -108,7 +127,8 @@ class ParsedText:
     def ambiguous(self, clause: Clause) -> bool:
         """Whether a concept clause was said with an everyday word that is also slang ("crystal")."""
         names = text.vocabulary().names
-        return bool(names) and len(clause.rank_stems) == 1 and clause.rank_stems[0] in names.name_words
+        return (bool(names) and not clause.taken and len(clause.rank_stems) == 1
+                and clause.rank_stems[0] in names.name_words)
 
     def suggestion(self, texts) -> str | None:
         """Return the corrected query ("did you mean"), finding how corrected words are written."""
@@ -168,7 +188,7 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
     skip = vocabulary.names.positions(words, stems, cased) if vocabulary.names else frozenset()
     # A denial alone is never slang ("no" is not "NOS", nitrous oxide); in a phrase it may be one
     # ("no appointment needed").
-    concepts = [(c, first, last) for c, first, last in vocabulary.concepts_in_stems(stems, skip)
+    concepts = [(c, first, last) for c, first, last in vocabulary.concepts_in_stems(stems, skip, words)
                 if last - first > 1 or words[first] not in NEGATORS]
     found = layer.find(stems, {c for c, _, _ in concepts})
     # A vocabulary phrase is read whole: "clean works" (needles) is not "getting clean" (a withdrawal).
@@ -192,6 +212,14 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
     substances = layer.groups.get("drug", frozenset()) | {"alcohol"}
     # Beside an urgent need what was taken is only how it happened ("raped after drinking"): it ranks nothing.
     taken = substances if any(need.urgent for need, _ in found) else set()
+    # A question of mixing two things ("drug: any" in needs.txt: "is it risky to mix ket with drink",
+    # "xannies and codeine together ok?") is a drugs line's whatever they are: the drugs named only rank, as
+    # words beside a need do, and drink beside a drug, what it was mixed with, ranks nothing (alcohol services
+    # do not answer it). One drug named ("safe dose of mandy") still says which answers are meant.
+    asked = [need for need, _ in found if not need.boost]
+    named_substances = {c for c, _, _ in concepts if c in substances}
+    mixing = bool(asked) and all(need.any_drug for need in asked) and len(named_substances) > 1
+    mixer = {"alcohol"} if mixing else set()
     if taken or any(_emergency_first(need) for need, _ in found):
         substances = set()
     # Who a service is for ("gay", "young") ranks, and narrows only when it is all that was asked.
@@ -202,7 +230,10 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
         nudging = set()
     # Beside a concept the directory knows, an everyday word ("doing way too much snow") only ranks;
     # not beside a concept said in everyday words too ("speed awareness course" is about driving).
-    subject = any(c not in nudging and not all(english.is_common(words[i]) for i in range(first, last))
+    drugs = layer.groups.get("drug", frozenset())
+    taking = {first for c, first, last in concepts if c in drugs and _taken(words, stems, first, last)}
+    subject = any(c not in nudging and (first in taking or not all(english.is_common(words[i])
+                                                                   for i in range(first, last)))
                   for c, first, last in concepts)
     covered = set(said) | denied
     clauses: list[Clause] = []
@@ -211,17 +242,17 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
         span = set(range(first, last))
         covered |= span
         literal = [stems[i] for i in range(first, last) if text.is_indexable(words[i])]
-        if span & said or concept in taken:
+        if span & said or concept in taken or concept in mixer:
             highlight_stems.update(literal)
             continue  # the need says it, or it only tells how it happened
         # Found through the concept alone: a listing that has the word only in a name ("Tina's
         # Kitchen") was not tagged with the concept, and must not match it.
-        role = (BESIDE if narrowing and concept in substances
+        role = (BESIDE if narrowing and concept in substances and not mixing
                 else OPTIONAL if narrowing or concept in nudging else REQUIRED)
         # Beside a need, a concept's words that are also names rank nothing: "Tina Brown" is not tina.
         named = role == BESIDE and vocabulary.names and any(s in vocabulary.names.name_words for s in literal)
         clauses.append(Clause(concept=concept, corrected=any(i in alternatives for i in span), role=role,
-                              rank_stems=[] if named else literal))
+                              rank_stems=[] if named else literal, taken=first in taking))
         highlight_stems.update(literal)
     for i, word in enumerate(words):
         if i in covered or not text.is_indexable(word) or word in NEGATORS:
@@ -230,6 +261,9 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
             continue  # when it happened, beside a need, is not what to look for (when.py reads asked times)
         clause_stems = alternatives.get(i, [stems[i]])
         everyday = subject and _everyday(word, stems[i], vocabulary, catalogue)
+        everyday = everyday or bool(taking) and stems[i] in TAKING  # how it is taken ("smoking ice")
+        # A word of a named concept's own phrases says more of it ("LARC fit": "coil fitting"): it ranks.
+        everyday = everyday or any(stems[i] in vocabulary.stems_of.get(c, ()) for c, _, _ in concepts)
         role = (FILLER if stems[i] in layer.filler else OPTIONAL if narrowing or about or everyday
                 else REQUIRED)
         clauses.append(Clause(stems=clause_stems, corrected=i in alternatives, role=role))
@@ -278,6 +312,14 @@ def _is_sentence(words: list[str]) -> bool:
     return len(words) >= LONG_SENTENCE or len(words) >= SENTENCE_WORDS and any(w in PERSONS for w in words)
 
 
+def _taken(words: list[str], stems: list[str], first: int, last: int) -> bool:
+    """Whether a drug said at words[first:last] stands beside a word telling it is taken (see TAKING)."""
+    before = [first - 1] + ([first - 2] if first >= 2 and words[first - 1] in TAKING_GAP else [])
+    if first >= 1 and words[first - 1] in TAKING_BEFORE:
+        return True
+    return any(0 <= i < len(words) and stems[i] in TAKING for i in [*before, last])
+
+
 def _as_written(typed: str) -> list[str]:
     spelt_out = TEXT_SPEAK.get(typed.lower())
     return text.cased_tokens(spelt_out) if spelt_out else [typed]
@@ -292,8 +334,9 @@ def _other_words(words, stems, concepts, layer) -> bool:
 
 def _everyday(word: str, s: str, vocabulary, catalogue) -> bool:
     """Whether a word is one of English's most used and none of the directory's own (the needs layer's
-    words are everyday ones: where they said a need, they were read as it)."""
-    return english.is_common(word) and s not in vocabulary.words and s not in catalogue.stems
+    words are everyday ones: where they said a need, they were read as it). A word only inside the
+    vocabulary's longer phrases ("time" of "first time", "sleep" of "nowhere to sleep") is everyday alone."""
+    return english.is_common(word) and (s,) not in vocabulary.phrases and s not in catalogue.stems
 
 
 def _dedupe(clauses: list[Clause]) -> list[Clause]:

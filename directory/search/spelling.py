@@ -19,11 +19,23 @@ def needs_spelling(word: str, stem: str, layer) -> bool:
 
 
 def known(word: str, s: str, view, vocabulary, catalogue, layer) -> bool:
-    if s in vocabulary.words or s in vocabulary.starts or s in catalogue.stems or s in layer.words:
+    if s in vocabulary.words or s in vocabulary.starts or s in catalogue.stems:
         return True
     if english.is_word(word):
         return True
-    return any(view.doc_frequency(name, s) for name in documents.TEXT_FIELDS)
+    if s not in layer.words and not any(view.doc_frequency(name, s) for name in documents.TEXT_FIELDS):
+        return False
+    # The needs layer or a listing holds the stem, but the word as typed is no English word and is a typing
+    # mistake or two from one of the directory's own words with another stem: "councilling" is "counselling",
+    # whatever is said about the council.
+    return not _mistyped_domain_word(word, s, vocabulary, layer)
+
+
+def _mistyped_domain_word(word: str, s: str, vocabulary, layer) -> bool:
+    limit = 2 if len(word) >= 8 else 1
+    return len(word) >= 6 and any(
+        known_stem != s and written[:1] == word[:1] and within(word, written, limit)
+        for known_stem, written in (*vocabulary.words.items(), *layer.words.items()))
 
 
 def candidates(word, s, view, vocabulary, catalogue, layer, surfaces) -> list[str]:
@@ -47,8 +59,10 @@ def candidates(word, s, view, vocabulary, catalogue, layer, surfaces) -> list[st
         if scored:
             break
     # The directory's own words (vocabulary, needs, category names) before words that merely occur
-    # in some listing, then the most used.
-    return sorted(scored, key=lambda w: (w not in domain, -scored[w], w))[:MAX_CANDIDATES]
+    # in some listing, the vocabulary's before the everyday words the needs layer uses ("councelling" is
+    # counselling, not the council of "behind on council tax"), then the most used.
+    return sorted(scored, key=lambda w: (w not in domain, w not in vocabulary.words, -scored[w], w)
+                  )[:MAX_CANDIDATES]
 
 
 def within(a: str, b: str, limit: int) -> bool:

@@ -16,6 +16,8 @@ from markupsafe import Markup, escape
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem as _porter
 
+from . import english
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 VOCABULARY_FILE = DATA / "vocabulary.txt"
 NAMES_FILE = DATA / "names.txt"
@@ -77,6 +79,18 @@ class Vocabulary:
     # name it ("smack": drug and alcohol treatment services, which rarely list street names)
     broader: dict[str, tuple[str, ...]] = field(default_factory=dict)
     names: "Names | None" = None
+    # stem -> the words a one-word phrase is written as ("chang", "blues"): stems are shared by words that
+    # mean other things ("change", "blue"), and one of English's most used words reads as slang only as
+    # the vocabulary writes it ("I want to change" is not cocaine, "lips going blue" is not benzos)
+    written: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @cached_property
+    def stems_of(self) -> dict[str, frozenset[str]]:
+        """Concept id -> every stem its phrases use ("fit" of contraception, from "coil fitting")."""
+        found: dict[str, set[str]] = {}
+        for stems, concept in self.phrases.items():
+            found.setdefault(concept, set()).update(stems)
+        return {concept: frozenset(stems) for concept, stems in found.items()}
 
     @cached_property
     def phrases_holding(self) -> dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...], int], ...]]:
@@ -94,11 +108,13 @@ class Vocabulary:
         Words that are part of a name ("Crystal Palace", "Tina's") are not read as concepts."""
         stems = [stem(w) for w in words]
         skip = self.names.positions(words, stems, cased) if self.names else frozenset()
-        return self.concepts_in_stems(stems, skip)
+        return self.concepts_in_stems(stems, skip, words)
 
-    def concepts_in_stems(self, stems: list[str], skip=frozenset()) -> list[tuple[str, int, int]]:
+    def concepts_in_stems(self, stems: list[str], skip=frozenset(), words: list[str] | None = None
+                          ) -> list[tuple[str, int, int]]:
         """Return (concept, first, last+1) spans found in a sequence of stems, none starting at a
-        position in `skip` (words of a name)."""
+        position in `skip` (words of a name). With the lower-case `words` the stems are of, an everyday
+        word alone is read only as the vocabulary writes it (see `written`)."""
         found, i, count = [], 0, len(stems)
         starts, phrases = self.starts, self.phrases
         while i < count:
@@ -108,6 +124,8 @@ class Vocabulary:
                 continue
             for length in lengths:  # only the lengths of phrases that start with this word
                 concept = phrases.get(tuple(stems[i : i + length])) if i + length <= count else None
+                if concept is not None and length == 1 and words is not None and self._everyday(words[i]):
+                    concept = None
                 if concept is not None:
                     found.append((concept, i, i + length))
                     i += length
@@ -115,6 +133,10 @@ class Vocabulary:
             else:
                 i += 1
         return found
+
+    def _everyday(self, word: str) -> bool:
+        """Whether a word alone is an everyday word that only shares its stem with a one-word phrase."""
+        return english.is_common(word) and word not in self.written.get(stem(word), frozenset())
 
 
 @dataclass(frozen=True)
@@ -140,7 +162,11 @@ class Names:
             possessive = words[i + 1] == "s"  # "Tina's Kitchen", "charlie's": somebody's
             capitalised = (cased is not None and cased[i][:1].isupper() and cased[i + 1][:1].isupper()
                            and words[i + 1] not in _NOT_A_SURNAME)
-            if possessive:
+            # "Spice of Life", "Crystal of Hope": a capitalised name word "of" a capitalised word is a name
+            of_a_name = (cased is not None and words[i + 1] == "of" and i + 2 < count
+                         and cased[i][:1].isupper() and cased[i + 2][:1].isupper()
+                         and words[i + 2] not in _NOT_A_SURNAME)
+            if possessive or of_a_name:
                 found.add(i)
             elif capitalised:  # both words are the name: "Tina Brown" holds no heroin either
                 found.update((i, i + 1))
@@ -168,7 +194,7 @@ def parse_names(text: str, extra: list[str] = ()) -> Names:
 
 def parse_vocabulary(text: str, names: Names | None = None) -> Vocabulary:
     """Read the vocabulary format: `concept (codes): phrase, phrase, ...` per line, # comments."""
-    phrases, labels, words, broader = {}, {}, {}, {}
+    phrases, labels, words, broader, written = {}, {}, {}, {}, {}
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
         if not line or ":" not in line:
@@ -184,6 +210,8 @@ def parse_vocabulary(text: str, names: Names | None = None) -> Vocabulary:
                 continue
             labels.setdefault(concept, member.strip())
             phrases.setdefault(tuple(stem(w) for w in member_words), concept)
+            if len(member_words) == 1:
+                written.setdefault(stem(member_words[0]), set()).add(member_words[0])
             for w in member_words:
                 if len(w) > 2:
                     words.setdefault(stem(w), w)
@@ -191,7 +219,8 @@ def parse_vocabulary(text: str, names: Names | None = None) -> Vocabulary:
     for phrase in phrases:
         lengths.setdefault(phrase[0], set()).add(len(phrase))
     starts = {first: tuple(sorted(n, reverse=True)) for first, n in lengths.items()}
-    return Vocabulary(phrases, starts, words, labels, broader, names)
+    return Vocabulary(phrases, starts, words, labels, broader, names,
+                      {s: frozenset(forms) for s, forms in written.items()})
 
 
 @cache

@@ -3,9 +3,11 @@ a clinic that says it gives PEP leads the exposure, every need said gets room on
 service only for some people ranks after one for everyone, and the words telling when or what was
 taken rank only where they should."""
 
+import numpy as np
 import pytest
 
 from directory import search
+from directory.search import matching, need_ranking
 
 ROUND_THE_CLOCK = [(day, "00:00", "23:59") for day in range(7)]
 WEEKDAYS = [(day, "09:00", "18:00") for day in range(5)]
@@ -135,3 +137,17 @@ def test_text_speak_is_read_outside_the_vocabularys_phrases(app, make):
     assert names("tier 4")[0] == "Riverside Residential Rehab"  # "4" is not "for" in "tier 4"
     assert names("4-MMC")[0] == "Clinic for Party Drugs"
     assert "Testing Point" in names("where can i get tested 4 hiv")  # elsewhere it still is
+
+
+
+def test_what_a_need_rules_out_does_not_come_back_for_saying_its_words():
+    # A need's way of answering holds only where its concept part holds: what the need rules out ("not:")
+    # is taken from the part's documents, and a ruled-out listing that says the concept (a chemsex clinic
+    # speaking of safer use, for a comedown said without chemsex) must not score for saying it.
+    class View:
+        size = 3
+
+    said = np.array([2.0, 2.0, 0.0])  # documents 0 and 1 say the concept; 1 was ruled out
+    finding = matching.Finding([matching.Part("harm-reduction", concept_bits=0b001, other_bits=0)])
+    answer = need_ranking._how_well(View(), finding, lambda concept: said)
+    assert answer[0] > 0 and answer[1] == 0 and answer[2] == 0

@@ -44,7 +44,8 @@ SAID = {
     ],
     "sexual-assault": [
         "i was raped", "got raped at a chill out", "he forced me to have sex", "i didnt consent",
-        "someone spiked my drink", "woke up naked and dont remember", "sexually assaulted last night",
+        "someone spiked my drink and i cant remember the rest", "woke up naked and dont remember",
+        "sexually assaulted last night",
         "he kept going when i said stop", "stealthed by a hookup", "i was too drunk and couldnt say no",
         "he had sex with me while i was asleep", "a man groped me on the bus",
         "someone touched me at the club",
@@ -77,13 +78,13 @@ SAID = {
     ],
     "withdrawal": [
         "want to stop using g", "shaking in the morning when i dont drink", "clucking", "cold turkey",
-        "cant stop using tina", "need a detox", "i relapsed", "how do i come off gbl", "addicted to ket",
+        "cant stop using tina", "need a detox", "how do i come off gbl", "addicted to ket",
         "just came off methadone",
     ],
     "cutting-down": ["want to cut down on drinking", "trying to drink less", "cutting back on coke",
                      "how do i control my drinking", "use less ket at weekends"],
     "comedown": [
-        "been up since friday", "havent slept for days", "awful comedown", "paranoid after chems",
+        "been up since friday", "havent slept for days", "awful comedown", "paranoid after the ket",
         "so low after the mandy on saturday", "paranoid since the coke",
     ],
     "chemsex-comedown": [
@@ -124,6 +125,25 @@ SAID = {
                       "stuck by a dirty needle bin", "jabbed with a used needle"],
     "bbv-risk": ["we were sharing notes to snort coke", "shared spoons and filters with a mate",
                  "worried about hep c", "got a tattoo abroad and worried about hepatitis"],
+    "relapse": ["i relapsed", "clean for two years and used again on saturday", "fell off the wagon",
+                "sober six months then drank last night", "had a slip after 90 days"],
+    "drug-harm": ["ket has wrecked my bladder", "my nose bleeds every time i do coke",
+                  "numb feet after doing nos all summer", "pins and needles in my hands from the balloons",
+                  "teeth falling apart from tina"],
+    "injecting-wound": ["where i inject is red and swollen", "abscess on my arm from slamming",
+                        "my injecting site is hot and oozing pus",
+                        "groin gone hard and throbbing after injecting"],
+    "lonely": ["so lonely since i moved to london", "i have no friends here", "want to make friends but cant",
+               "feel isolated living on my own"],
+    "dangerous-withdrawal": ["came off gbl two days ago and im seeing things", "having the dts",
+                             "stopped drinking yesterday and now hes fitting",
+                             "coming off benzos cold turkey and confused"],
+    "money": ["behind on my rent", "bailiffs keep coming round", "universal credit got stopped",
+              "drowning in debt"],
+    "heavy-use": ["drinking every night after work", "she drinks a bottle of wine a night",
+                  "been drinking nonstop since christmas"],
+    "chemsex-context": ["on tina with guys from grindr", "g at a chill every weekend",
+                        "hosting parties on meph", "crystal and hookups"],
     "parent-using": ["pregnant and still smoking crack",
                      "scared social services will find out about my drinking",
                      "they might take my kids into care", "my baby might be taken away because i use"],
@@ -132,7 +152,7 @@ SAID = {
 SAID_TOO = {
     "overdose": ["took some pills and now shes really hot and confused",
                  "so drowsy after benzos, cant stay awake",
-                 "used narcan on him and he came round"],
+                 "used narcan on him and he came round", "she had 2 much g", "think he took 2 much ket"],
     "sexual-assault": ["he held me down at a party", "i woke up and he was on top of me",
                        "a guy did things to me at a chill and i couldnt say no",
                        "i was out of it and he had sex with me", "he took the condom off without asking"],
@@ -149,11 +169,34 @@ SAID_TOO = {
     "withdrawal": ["i cant go without weed", "back on the gear after a year", "using crack every day"],
     # This round: how people tell it without the words the first signs held.
     "unconscious": ["hes gone really floppy and wont answer", "her eyes keep rolling back",
-                    "he cant keep his eyes open after the g", "she keeled over at the bar"],
+                    "he cant keep his eyes open after the g", "she keeled over at the bar",
+                    "cant move or speak after the ket", "he cant move and wont respond"],
     "suicidal": ["my brother keeps saying he wants to disappear", "my son has been cutting himself",
                  "everyone would be better off without me", "i cant do this anymore"],
     "someone-to-talk-to": ["ive got nobody and need a person to listen", "i need to vent to someone",
                            "i just want a real person to speak to"],
+}
+
+# Next round (helper "slang", issue 15): the same needs told in other words, UK and phone slang among them.
+SAID_SLANG = {
+    "hiv-exposure": ["my boyfriend was just diagnosed hiv positive",
+                     "found out shes hiv positive after we slept together",
+                     "no johnny with a guy last night", "the rubber split", "he bred me at a party",
+                     "didnt use a johnny"],
+    "bereaved": ["lonely since my husband passed", "my dad passed last month", "widowed two years ago"],
+    "young": ["my 15 year old is drinking", "shes only 14", "im 16 years old"],
+    "pregnancy": ["think im up the duff", "got knocked up", "might be preggers"],
+    "sexual-assault": ["i think i was roofied at the club", "he roofied my drink",
+                       "my drink was spiked and i woke up at his flat", "drugged me and something happened"],
+    "homeless": ["kipping on my mates floor", "been kipping in the park", "nowhere to kip tonight"],
+    "suicidal": ["i want to unalive myself", "honestly wanna kms", "i want to be dead"],
+    "comedown": ["weed making me para", "feel so para after the coke", "got the fear after saturday"],
+    "overdose": ["i think hes overamped on coke", "overamping and cant calm down"],
+    "injecting-wound": ["i think i have cotton fever", "had a dirty hit last night"],
+    "dosing": ["how do i keep my boyfriend safe when he slams", "want to keep him alive, he uses heroin"],
+    "injury": ["got jumped on the way home", "been battered outside the club", "got kicked in the head"],
+    "drug-reaction": ["someone spiked my drink", "i think ive been spiked", "needle spiked in a club",
+                      "hearing voices since the meth", "mate is hallucinating after a three day binge"],
 }
 
 NOT_SAID = {
@@ -186,21 +229,40 @@ NOT_SAID_TOO = {
     # a question about risk, or a denied emergency, is not an emergency now
     "unconscious": ["not an emergency but he passed out earlier and seems fine now", "floppy disk drive",
                     "eyes rolling at my jokes"],
-    "withdrawal": ["burning when i pee after a hook up"],
-    "overdose": ["is it risky to mix g and alcohol", "not a 999 thing but my heart is racing after coke",
-                 "my brother died of an overdose last year",
-                 "is g with alcohol dangerous", "mixing ket and drink how bad is it"],
     "partner-abuse": ["i hit my girlfriend when im drunk"],
     "worried-about-someone": ["since my wife left i cant stop drinking", "my brother says i drink too much"],
     "food": ["food poisoning after a takeaway", "binge eating at night"],
     "injury": ["stabbing pain when i pee", "stabbed myself with a used needle", "broke my heart",
                "my nose bleeds every week"],
     "suicidal": ["my cat likes to disappear", "she cut her hair"],
+    # (helper "slang") a lapse is not withdrawal; a body's harm from a drug is not an infection; a name
+    # or an everyday word is not a death
+    "withdrawal": ["burning when i pee after a hook up", "relapsed last night after a year sober"],
+    "sti-symptoms": ["my bladder hurts when i pee, been doing a lot of ket"],
+    "bereaved": ["my dad passed out drunk last night", "she passed her driving test"],
+    "dosing": ["observed daily dosing of methadone at the pharmacy", "supervised consumption at my chemist"],
+    "drug-harm": ["is it safe to do ket", "bladder infection", "my nose bleeds every winter"],
+    "injecting-wound": ["red and swollen gums", "my arm is swollen after the flu jab", "swollen glands"],
+    "lonely": ["lonely planet guide", "friends and family test"],
+    "relapse": ["cant stop crying since the relapse of my cancer"],
+    "money": ["money laundering news", "owe my dealer money, drug debt"],
+    "heavy-use": ["every night i dream of drinking water", "drinking tea all day"],
+    # spiked, and nothing said of what followed, is first a body to see to (drug-reaction)
+    "sexual-assault": ["think i got spiked at a bar", "my drink got spiked last night"],
+    # seeing or hearing things on a drug is the drug's first; withdrawal without danger signs is no emergency
+    "mental-health-crisis": ["hearing voices since the meth", "paranoid after the coke"],
+    "dangerous-withdrawal": ["stopped drinking and feel shaky", "withdrawal from my antidepressants"],
+    # after chems, tina, G or meph the comedown is a chemsex one (chemsex-comedown reads it)
+    "comedown": ["paranoid after chems", "tina comedown"],
+    "overdose": ["is it risky to mix g and alcohol", "not a 999 thing but my heart is racing after coke",
+                 "my brother died of an overdose last year",
+                 "is g with alcohol dangerous", "mixing ket and drink how bad is it", "2 much work on"],
 }
 
 
 @pytest.mark.parametrize(("need", "words"),
-                         [(n, w) for d in (SAID, SAID_TOO) for n, ways in d.items() for w in ways])
+                         [(n, w) for d in (SAID, SAID_TOO, SAID_SLANG)
+                          for n, ways in d.items() for w in ways])
 def test_a_situation_in_everyday_words_reads_as_its_need(need, words):
     assert need in needs_in(words)
 

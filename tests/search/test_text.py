@@ -23,6 +23,14 @@ SYNONYMS = [
     ("buprenorphine", "long-acting buprenorphine"),
     ("codeine", "purple drank"), ("drug use", "PWUD"), ("chemsex", "chill party"),
     ("sexually transmitted infections", "crabs"), ("antiretroviral", "ARVs"),
+    # street, brand and route-of-use names (helper "slang", issue 15)
+    ("cannabis", "smoking draw"), ("cannabis", "zooted"), ("GHB", "georgia home boy"), ("mephedrone", "3mmc"),
+    ("ketamine", "bumps of ket"), ("ketamine", "MXE"), ("heroin", "physeptone"), ("heroin", "DF118"),
+    ("pregabalin", "pregabs"), ("diazepam", "moggies"), ("anabolic steroids", "test e"),
+    ("anabolic steroids", "gym gear"), ("nitrous oxide", "nos canisters"),
+    ("amphetamine", "billy whizz"), ("amphetamine", "khat"), ("alcohol", "white cider"), ("alcohol", "bevvy"),
+    ("chemsex", "booty bumping"), ("injecting", "skin popping"), ("needle exchange", "citric"),
+    ("condoms", "johnnies"),
 ]
 
 
@@ -54,6 +62,16 @@ def test_typos_still_find_and_suggest(app, make, typed, meant, listing):
     result = search.search(search.SearchRequest(text=typed))
     assert [h.listing.name for h in result.hits] == [listing]
     assert result.suggestion == meant
+
+
+def test_a_typing_mistake_whose_stem_a_listing_holds_is_still_corrected(app, make):
+    # "councilling" stems to "council", which a listing holds; it is no English word, and one of the
+    # directory's own words is a mistake or two away: counselling.
+    make.service(name="Counselling for LGBT people", types=("abuse-support",), description="Free.")
+    make.service(name="Housing advice", types=("abuse-support",), description="Help from the council.")
+    result = search.search(search.SearchRequest(text="councilling"))
+    assert [h.listing.name for h in result.hits] == ["Counselling for LGBT people"]
+    assert result.suggestion == "counselling"
 
 
 def test_exact_words_get_no_suggestion(app, make):
@@ -157,3 +175,26 @@ def test_operators_are_words_not_syntax(app, make, find):
     assert find("NOT Kestrel") == ["Kestrel"]
     assert find("kestrel AND vaccinations") == []  # both words, and no listing has both
     assert find("kestrel OR vaccinations") == []  # "OR" is a word too, not an operator
+
+
+def test_an_everyday_word_reads_as_slang_only_as_the_vocabulary_writes_it():
+    # "chang" (cocaine), "paste" (speed) and "blues" (diazepam) share their stems with "change", "past" and
+    # "blue": neither a query nor a listing ("Change Grow Live") saying those means the drug.
+    vocabulary = text.vocabulary()
+
+    def concepts(words):
+        return {c for c, _, _ in vocabulary.concepts_in(text.tokens(words), text.cased_tokens(words))}
+
+    assert "cocaine" not in concepts("I want to change my drinking") | concepts("Change Grow Live")
+    assert "stimulants" not in concepts("abused in the past")
+    assert "benzodiazepines" not in concepts("his lips are going blue")
+    assert "cocaine" in concepts("a bag of chang") and "benzodiazepines" in concepts("on the blues")
+    # A bare number is never slang: "1 to 1 support" is not GHB ("1,4-butanediol" is).
+    assert concepts("1 to 1 support") == set() and "ghb" in concepts("1,4-butanediol")
+
+
+def test_a_name_word_of_a_capitalised_word_is_a_name():
+    vocabulary = text.vocabulary()
+    for name in ("Spice of Life Community Kitchen", "Crystal of Hope Trust"):
+        assert vocabulary.concepts_in(text.tokens(name), text.cased_tokens(name)) == [], name
+    assert [c for c, _, _ in vocabulary.concepts_in(text.tokens("bag of spice"))] == ["cannabis"]

@@ -306,3 +306,26 @@ def test_a_drugs_information_line_answers_a_question_about_any_drug(app, make):
                  description="Treatment and recovery for adults.", postcode="SW9 8BS")
     names = found("weed")
     assert "Straight Answers Drugs Line" in names and "Riverside Domestic Abuse Line" not in names
+
+
+def test_a_word_telling_a_drug_is_taken_says_a_name_like_slang_is_the_drug(app, make):
+    # "ice", "speed" and "snow" are everyday words and names too; beside "smoking", "on" or "a bag of"
+    # they are the drug, and the word telling how it is taken only ranks (no listing says "smoking ice").
+    make.service(name="Lewisham Drug Service", types=("drug-alcohol-treatment",), postcode="SE13 6LH",
+                 description="Help for adults who use crystal meth, amphetamines, cocaine or other drugs.")
+    make.service(name="Ice House Arts", types=("mental-health",), postcode="SE13 6LH",
+                 description="Painting and pottery for adults recovering from ill health.")
+    for words in ("smoking ice most days", "been on speed all weekend", "buying a bag of snow every friday"):
+        assert found(words) == ["Lewisham Drug Service"], words
+    assert found("speed awareness course") == []
+
+
+def test_a_question_about_mixing_is_a_drugs_lines_not_an_alcohol_services(app, make):
+    make.service(name="Straight Answers Drugs Line", types=("helpline", "harm-reduction"),
+                 delivery=("phone",),
+                 description="Honest information about drugs and the risks of mixing them.")
+    make.service(name="Borough Alcohol Service", types=("drug-alcohol-treatment",), postcode="SW9 8BS",
+                 description="Treatment for adults worried about their drinking, alcohol or cocaine use.")
+    for words in ("is coke with booze bad for you", "mixing ket and drink is that dangerous",
+                  "gbl and a few beers together ok?"):
+        assert found(words)[0] == "Straight Answers Drugs Line", words
