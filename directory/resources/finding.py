@@ -81,7 +81,9 @@ def _clauses(words: str) -> list[tuple[str | None, str | None]]:
     tokens = text.tokens(words)
     stems = [text.stem(w) for w in tokens]
     covered, clauses = set(), []
-    for concept, first, last in text.vocabulary().concepts_in_stems(stems):
+    # With the words as typed, as the service search reads them: an everyday word that only shares a stem
+    # with slang is not it ("change" is not "chang", cocaine).
+    for concept, first, last in text.vocabulary().concepts_in_stems(stems, words=tokens):
         covered.update(range(first, last))
         clauses.append((concept, stems[first] if last - first == 1 else None))
     clauses += [(None, stems[i]) for i, w in enumerate(tokens) if i not in covered and text.is_indexable(w)]

@@ -106,3 +106,11 @@ def test_a_warm_results_page_still_reads_no_rows_for_the_box(resources, make):
 def test_matching_reads_concepts_from_the_resource_too(resources):
     found = finding.published()
     assert {f.name for f in finding.matching("crystal", found)} == {"Safer partying card"}
+
+
+def test_an_everyday_word_sharing_a_stem_with_slang_is_not_the_drug(resources):
+    published_resource(resources, name="Cocaine and your heart", audience="Anyone who uses cocaine.",
+                       description="What cocaine does to the heart.")
+    client = _client()
+    assert box(client, "chang") == ["Cocaine and your heart"]  # a street name for cocaine
+    assert box(client, "change") == []  # "I want to change" is not about cocaine
