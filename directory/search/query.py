@@ -167,6 +167,9 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
                if last - first > 1 for i in range(first, last)}
     cased = [word for i, token in enumerate(typed)
              for word in ([token] if i in phrased else _as_written(token))]
+    if correct:  # a phrase typed as one word ("sexualhealth") is its words
+        cased = [part for word in cased
+                 for part in spelling.split_joined(word, view, vocabulary, catalogue, layer) or [word]]
     words = [w.lower() for w in cased]
     stems = [text.stem(w) for w in words]
     corrections: dict[str, str] = {}

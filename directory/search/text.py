@@ -93,6 +93,11 @@ class Vocabulary:
         return {concept: frozenset(stems) for concept, stems in found.items()}
 
     @cached_property
+    def pairs(self) -> frozenset[tuple[str, str]]:
+        """Every two stems standing next to each other in a phrase ("sexual health", "morning after")."""
+        return frozenset(pair for stems in self.phrases for pair in zip(stems, stems[1:], strict=False))
+
+    @cached_property
     def phrases_holding(self) -> dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...], int], ...]]:
         """Stem -> the phrases of several words that hold it: (stems, words as written, where), longest
         first (spelling help: a phrase one typing mistake away)."""

@@ -54,8 +54,10 @@ SAID = {
         "condom split last night", "the condom broke", "condom came off", "had sex without a condom",
         "bareback with a stranger", "had unprotected sex", "i need pep", "shared needles at a party",
         "slept with a guy who has hiv", "missed my prep doses and had sex",
+        "UPSI 36 hours ago, asking about PEP",  # clinicians' shorthand: unprotected sexual intercourse
     ],
-    "pregnancy-risk": ["condom burst", "forgot my pill", "need the morning after pill"],
+    "pregnancy-risk": ["condom burst", "forgot my pill", "need the morning after pill",
+                       "UPSI yesterday, EC?"],
     "pregnancy": ["missed my period", "i think im pregnant", "period is late", "need a pregnancy test"],
     "sti-symptoms": [
         "burning when i pee", "it hurts when i piss", "discharge from my penis", "sore down below after sex",
