@@ -32,3 +32,10 @@ def pathway(app):
         return path
 
     return create
+
+
+def target_and_decoy(make, words: str, kind: str) -> None:
+    """A listing ("Target") that says `words` and one ("Decoy") that does not, both of service type `kind`:
+    one the words do not name, so the decoy cannot be found through its type."""
+    make.service(name="Target", description=f"We offer {words} here.", types=(kind,))
+    make.service(name="Decoy", description="Benefits help and debt advice.", types=(kind,))

@@ -6,6 +6,7 @@ import pytest
 
 from directory import search
 from directory.search import spelling, text
+from tests.search.conftest import target_and_decoy
 
 # (a formal phrase a listing uses, the shorthand a worker types): each must find the listing.
 SHORTHAND = [
@@ -22,15 +23,9 @@ SHORTHAND = [
 ]
 
 
-def _target_and_decoy(make, words):
-    # Of a service type no shorthand here names, so the decoy cannot be found through its type.
-    make.service(name="Target", description=f"We offer {words} here.", types=("peer-support",))
-    make.service(name="Decoy", description="Benefits help and debt advice.", types=("peer-support",))
-
-
 @pytest.mark.parametrize(("formal", "shorthand"), SHORTHAND)
 def test_frontline_shorthand_finds_listings_in_formal_words(app, make, find, formal, shorthand):
-    _target_and_decoy(make, formal)
+    target_and_decoy(make, formal, "peer-support")
     assert find(shorthand) == ["Target"]
 
 

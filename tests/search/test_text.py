@@ -6,6 +6,7 @@ from markupsafe import Markup
 from directory import search
 from directory.models import Catchment
 from directory.search import text
+from tests.search.conftest import target_and_decoy
 
 # (a formal word, what people also say): each must find listings written with the other.
 SYNONYMS = [
@@ -34,20 +35,15 @@ SYNONYMS = [
 ]
 
 
-def _target_and_decoy(make, text):
-    make.service(name="Target", description=f"We offer {text} here.", types=("abuse-support",))
-    make.service(name="Decoy", description="Housing advice and benefits help.", types=("abuse-support",))
-
-
 @pytest.mark.parametrize(("formal", "slang"), SYNONYMS)
 def test_what_people_say_finds_listings_in_formal_words(app, make, find, formal, slang):
-    _target_and_decoy(make, formal)
+    target_and_decoy(make, formal, "abuse-support")
     assert find(slang) == ["Target"]
 
 
 @pytest.mark.parametrize(("formal", "slang"), SYNONYMS)
 def test_formal_words_find_listings_in_what_people_say(app, make, find, formal, slang):
-    _target_and_decoy(make, slang)
+    target_and_decoy(make, slang, "abuse-support")
     assert find(formal) == ["Target"]
 
 
