@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 from .. import capacity as referrals
 from .. import signposting
 from ..resources import finding
-from ..search import Catalogue, bitsets, documents, engine, english, needs, places, store, text
+from ..search import Catalogue, bitsets, documents, engine, english, needs, places, spelling, store, text
 from . import cards, filter_frames, layout_frames
 from .frames import fill, frame
 
@@ -245,6 +245,7 @@ CACHES: tuple[Cache, ...] = (
     _lru(engine._open_at),
     _lru(engine._snippet),
     _lru(text.stem),
+    _lru(spelling.sound),  # a word as it sounds, for spellings that sound alike
     _lru(text._analyse),
     _lru(text.vocabulary, limit=1),  # a function of nothing: one entry
     _lru(documents._analysed),  # filled by index builds; a results page reads none of it
