@@ -141,12 +141,13 @@ def split_joined(word: str, view, vocabulary, catalogue, layer) -> list[str] | N
     lower = word.lower()
     if len(lower) < 6 or not needs_spelling(lower, text.stem(lower), layer) or english.is_word(lower):
         return None
-    for cut in range(2, len(lower) - 1):
-        first, second = lower[:cut], lower[cut:]
-        if (text.stem(first), text.stem(second)) in vocabulary.pairs and not known(
-                lower, text.stem(lower), view, vocabulary, catalogue, layer):
-            return [word[:cut], word[cut:]]
-    return None
+    pairs = vocabulary.pairs
+    cut = next((cut for cut in range(2, len(lower) - 1)
+                if (text.stem(lower[:cut]), text.stem(lower[cut:])) in pairs), None)
+    # Whether the word is known does not depend on where it is cut: asked once, and only for a cut found.
+    if cut is None or known(lower, text.stem(lower), view, vocabulary, catalogue, layer):
+        return None
+    return [word[:cut], word[cut:]]
 
 
 def phrase_fixes(words: list[str], stems: list[str], vocabulary) -> dict[int, str]:
