@@ -201,6 +201,37 @@ SAID_SLANG = {
                       "hearing voices since the meth", "mate is hallucinating after a three day binge"],
 }
 
+# Next round (issue 15): needs said in everyday words their first signs lacked, and questions that are not
+# emergencies.
+SAID_PLAIN = {
+    "overdose": ["my heart is going like mad after those pills", "cant calm down after the mandy, shaking",
+                 "took a whole packet of paracetamol", "she swallowed a handful of tablets an hour ago"],
+    "suicidal": ["i just dont see the point in anything", "whats the point of living anymore",
+                 "ive been saving up my tablets", "there's no way out i feel", "i cant take it anymore"],
+    "sexual-assault": ["someone put something in my drink and i cant remember getting home",
+                       "woke up in a strangers bed with no idea how i got there"],
+    "dangerous-withdrawal": ["two days off the booze and im seeing things",
+                             "no drink since sunday and seeing things that arent there"],
+    "bereaved": ["my best mate died last year", "lost my brother to an overdose", "since the funeral i cant sleep"],
+    "worried-about-someone": ["found little bags of powder in my sons room",
+                              "found a grinder in my daughters bedroom", "mum here, worried about weed"],
+    "script-gap": ["ran out of methadone and the chemist is shut", "lost my script", "missed my pick up today",
+                   "no subutex till monday"],
+    "dosing": ["can you take mandy on antidepressants", "how many pingers is safe", "is my coke cut with something",
+               "are these pills fake", "can i drop molly if im on prep", "how many mls of g should i take",
+               "bad batch of pills going round"],
+    "sexual-health-general": ["never been to a sexual health clinic before", "nervous about my first sti test",
+                              "what happens at a gum clinic"],
+}
+NOT_SAID_PLAIN = {
+    "overdose": ["how many mls of g is too much", "can you take ket if youve been drinking",
+                 "lost my mate to an overdose last year"],
+    "suicidal": ["suicide tuesday after the weekend", "saving up for a holiday"],
+    "homeless": ["people dealing spice in my hostel"],
+    "bereaved": ["lost my mate in the club"],
+    "script-gap": ["script writing course"],
+}
+
 NOT_SAID = {
     # a habit is not an emergency now
     "unconscious": ["wake up call", "breathing exercises for anxiety", "he gets blackout drunk every weekend",
@@ -263,21 +294,21 @@ NOT_SAID_TOO = {
 
 
 @pytest.mark.parametrize(("need", "words"),
-                         [(n, w) for d in (SAID, SAID_TOO, SAID_SLANG)
+                         [(n, w) for d in (SAID, SAID_TOO, SAID_SLANG, SAID_PLAIN)
                           for n, ways in d.items() for w in ways])
 def test_a_situation_in_everyday_words_reads_as_its_need(need, words):
     assert need in needs_in(words)
 
 
 @pytest.mark.parametrize(("need", "words"),
-                         [(n, w) for d in (NOT_SAID, NOT_SAID_TOO) for n, ways in d.items() for w in ways])
+                         [(n, w) for d in (NOT_SAID, NOT_SAID_TOO, NOT_SAID_PLAIN) for n, ways in d.items() for w in ways])
 def test_nearby_words_do_not_read_as_that_need(need, words):
     assert need not in needs_in(words)
 
 
 def test_every_need_is_tested_and_every_need_can_be_met():
     layer = needs.layer()
-    untested = {n.key for n in layer.needs if not n.boost} - set(SAID)
+    untested = {n.key for n in layer.needs if not n.boost} - {*SAID, *SAID_PLAIN}
     assert not untested
     for need in layer.needs:
         assert need.finds, f"{need.key} names nothing that answers it"
