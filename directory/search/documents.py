@@ -39,10 +39,10 @@ from ..models import (
     service_terms,
 )
 from ..models.base import as_utc
-from . import text
+from . import ages, text
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA = 10  # 10: listings carry what the service says about new referrals (capacity)
+SCHEMA = 11  # 11: the ages a listing's eligibility admits
 
 
 def _analysis_fingerprint() -> int:
@@ -88,6 +88,7 @@ def schema() -> fields.Schema:
         organisation_id=_keywords(),
         residents=_keywords(),  # ONS codes whose residents may use it, or "ALL"
         located=_keywords(),  # ONS codes of the boroughs it has a physical location in
+        ages=_keywords(),  # the ages its eligibility admits: "from-18", "to-24" (ages.py)
         meta=fields.COLUMN(columns.VarBytesColumn()),  # id, sort name, points, opening minutes
         listing=fields.STORED,  # the Listing as JSON: what a result card shows
     )
@@ -282,6 +283,7 @@ def document(listing: Listing | Service) -> dict:
         organisation_id=listing.organisation_id,
         residents=" ".join(sorted(catchment.resident_tokens(listing))),
         located=" ".join(sorted(catchment.located_in(listing))),
+        ages=" ".join(ages.terms(listing.eligibility)),
         meta=encode_meta(listing, [analysed[name][1] for name in TEXT_FIELDS]),
         listing=encode_listing(listing),
     )

@@ -15,6 +15,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from .. import geo
+from . import english, spelling, text
 from .borough import BoroughRef
 
 PLACES_FILE = Path(__file__).parent.parent / "data" / "places.txt"
@@ -199,7 +200,30 @@ def _name_at(index, words, i: int, has_preposition: bool) -> _Name | None:
         n = len(entry.words)
         if tuple(w for w, _, _ in words[i:i + n]) == entry.words and (has_preposition or not entry.ambiguous):
             return entry
-    return None
+    return _misspelt_name_at(index, words, i)
+
+
+def _misspelt_name_at(index, words, i: int) -> _Name | None:
+    """Return the borough or area a misspelt word stands for ("hackny", "lambith", "croyden"), or None.
+    Only a word that is neither English nor the directory's own is read so, only as a one-word name that
+    is not also an everyday word, and only where one place alone is that close. People rarely mistype a
+    name's first letter, so only names starting with it are compared."""
+    typed = words[i][0]
+    if len(typed) < MISSPELT_FROM or not typed.isalpha() or english.is_word(typed) or _is_domain_word(typed):
+        return None
+    limit = 1 if len(typed) < 8 else 2
+    close = [entry for first, entries in index.items() if first[:1] == typed[:1] for entry in entries
+             if len(entry.words) == 1 and entry.borough_slug and not entry.ambiguous
+             and spelling.within(typed, first, limit)]
+    return close[0] if len({(entry.borough_slug, entry.area) for entry in close}) == 1 else None
+
+
+MISSPELT_FROM = 5  # letters: shorter words are too often something else a letter away
+
+
+def _is_domain_word(word: str) -> bool:
+    vocabulary = text.vocabulary()
+    return text.stem(word) in vocabulary.words
 
 
 def find_in(text: str | None, catalogue) -> PlaceWords | None:

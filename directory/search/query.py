@@ -16,7 +16,7 @@ page says "Showing results for ...".
 import re
 from dataclasses import dataclass, field
 
-from . import english, needs, spelling, text
+from . import ages, english, needs, spelling, text
 from .needs import Need
 
 MAX_CHARS = 300
@@ -82,6 +82,12 @@ TAKING = frozenset(text.stem(w) for w in (
 TAKING_GAP = frozenset({"of", "some", "a", "much", "more", "too", "loads", "lots", "bit", "few", "the"})
 # Said right before a drug, these say it is taken too ("on speed", "off mandy").
 TAKING_BEFORE = frozenset({"on", "off"})
+# Where a drug is taken ("people smoking spice in my hostel", "doing lines at work"): beside a drug said as
+# taken, the place only ranks; the drug is what is asked about.
+SETTINGS = frozenset(text.stem(w) for w in (
+    "hostel", "hostels", "prison", "jail", "school", "college", "uni", "university", "work", "office", "job",
+    "flat", "house", "home", "room", "bedroom", "car", "toilets", "club", "clubs", "rave", "festival", "gym",
+    "estate", "block", "shelter", "ward", "hospital", "halls", "street"))
 PERSONS = frozenset({"i", "im", "me", "my", "he", "hes", "she", "shes", "him", "her", "his", "we", "our",
                      "they", "their", "them", "mum", "dad", "son", "daughter", "partner", "mate", "friend"})
 
@@ -112,6 +118,7 @@ class ParsedText:
     unwanted: set[str] = field(default_factory=set)
     # needs said only by words that said another ("the condom broke": pregnancy risk beside the exposure)
     echoes: set[str] = field(default_factory=set)
+    age: int | None = None  # the age someone gave as their own ("im 17"): what leaves it out ranks last
 
     @property
     def out_of_hours(self) -> bool:
@@ -250,8 +257,9 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
             continue  # the need says it, or it only tells how it happened
         # Found through the concept alone: a listing that has the word only in a name ("Tina's
         # Kitchen") was not tagged with the concept, and must not match it.
+        where = bool(taking) and concept not in drugs and all(stems[i] in SETTINGS for i in span)
         role = (BESIDE if narrowing and concept in substances and not mixing
-                else OPTIONAL if narrowing or concept in nudging else REQUIRED)
+                else OPTIONAL if narrowing or concept in nudging or where else REQUIRED)
         # Beside a need, a concept's words that are also names rank nothing: "Tina Brown" is not tina.
         named = role == BESIDE and vocabulary.names and any(s in vocabulary.names.name_words for s in literal)
         clauses.append(Clause(concept=concept, corrected=any(i in alternatives for i in span), role=role,
@@ -264,7 +272,7 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
             continue  # when it happened, beside a need, is not what to look for (when.py reads asked times)
         clause_stems = alternatives.get(i, [stems[i]])
         everyday = subject and _everyday(word, stems[i], vocabulary, catalogue)
-        everyday = everyday or bool(taking) and stems[i] in TAKING  # how it is taken ("smoking ice")
+        everyday = everyday or bool(taking) and stems[i] in TAKING | SETTINGS  # how and where ("smoking ice")
         # A word of a named concept's own phrases says more of it ("LARC fit": "coil fitting"): it ranks.
         everyday = everyday or any(stems[i] in vocabulary.stems_of.get(c, ()) for c, _, _ in concepts)
         role = (FILLER if stems[i] in layer.filler else OPTIONAL if narrowing or about or everyday
@@ -279,7 +287,8 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
                       {c.concept for c in clauses if c.concept}, [need for need, _ in found],
                       {need.key: max(1, len(positions)) for need, positions in found}, unwanted=unwanted,
                       echoes={need.key for need, positions in found
-                              if any(other is not need and positions <= others for other, others in found)})
+                              if any(other is not need and positions <= others for other, others in found)},
+                      age=ages.stated(raw))
 
 
 def _denied(words: list[str], stems: list[str], said: set[int]) -> set[int]:

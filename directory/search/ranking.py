@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from . import bitsets, documents, need_ranking, query
+from . import ages, bitsets, documents, need_ranking, query
 
 # What a match through a category, pathway or borough name adds to a listing's score.
 ABOUT_SCORE = 2.0
@@ -46,6 +46,8 @@ OPTIONAL_FACTOR = 0.1
 BESIDE_FACTOR = 0.3
 # A concept the words deny ("not looking for rehab"), per unit of how much a listing says it.
 UNWANTED = 2.0
+# What leaves out the age someone gave ("im 17": adults aged 18 and over) ranks after every other answer.
+OUT_OF_AGE = 1000.0
 # With words and a place: a listing this many miles away keeps half its score.
 DISTANCE_MILES = 2.0
 METRES_PER_MILE = 1609.344
@@ -78,6 +80,10 @@ def scores_of(view, parsed: query.ParsedText, matched, borough=None, among: int 
     for first in matched.first_broader:
         if first:
             scores += FIRST_BROADER * bitsets.to_array(first, view.size)
+    if parsed.age is not None:
+        left_out = view.any_of("ages", ages.leaving_out(parsed.age, view.values("ages")))
+        if left_out:
+            scores -= OUT_OF_AGE * bitsets.to_array(left_out, view.size)
     urgent = need_ranking.add_scores(scores, view, matched.needs, lambda c: _concept_parts(view, c),
                                      parsed.evidence, _specificity(view) if parsed.narrowing_needs else 1.0,
                                      parsed.echoes, among, parsed.out_of_hours)

@@ -204,7 +204,7 @@ SAID_SLANG = {
 # Next round (issue 15): needs said in everyday words their first signs lacked, and questions that are not
 # emergencies.
 SAID_PLAIN = {
-    "overdose": ["my heart is going like mad after those pills", "cant calm down after the mandy, shaking",
+    "overdose": ["heart pounding since the pills and cant calm down", "my heart is going like mad after those pills", "cant calm down after the mandy, shaking",
                  "took a whole packet of paracetamol", "she swallowed a handful of tablets an hour ago"],
     "suicidal": ["i just dont see the point in anything", "whats the point of living anymore",
                  "ive been saving up my tablets", "there's no way out i feel", "i cant take it anymore"],
@@ -220,6 +220,7 @@ SAID_PLAIN = {
     "dosing": ["can you take mandy on antidepressants", "how many pingers is safe", "is my coke cut with something",
                "are these pills fake", "can i drop molly if im on prep", "how many mls of g should i take",
                "bad batch of pills going round"],
+    "someone-to-talk-to": ["who can i talk to about it", "is there anyone i can speak to tonight"],
     "sexual-health-general": ["never been to a sexual health clinic before", "nervous about my first sti test",
                               "what happens at a gum clinic"],
 }

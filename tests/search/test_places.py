@@ -101,6 +101,24 @@ def test_central_districts_typed_without_their_letter_are_places(typed, slug, ou
     assert find("W1D 6AQ").postcode == "W1D 6AQ"
 
 
+@pytest.mark.parametrize(("typed", "slug", "rest"), [
+    ("drug service in hounslw", "hounslow", "drug service"), ("sti testing hackny", "hackney", "sti testing"),
+    ("needle exchange lambith", "lambeth", "needle exchange"), ("alcohol help croyden", "croydon", "alcohol help"),
+    ("counselling in islinton", "islington", "counselling"), ("clinic near brixon", "lambeth", "clinic"),
+    ("rehab in wandswoth", "wandsworth", "rehab"),
+])
+def test_a_misspelt_borough_or_area_is_still_the_place(typed, slug, rest):
+    found = find(typed)
+    assert (found.borough.slug, found.text) == (slug, rest)
+
+
+@pytest.mark.parametrize("typed", [
+    "councelling", "methadne clinic", "brixtonian poetry", "hacking cough", "camping trip",
+])
+def test_words_a_letter_or_two_from_a_place_that_are_not_misspellings_of_it_stay_words(typed):
+    assert find(typed) is None
+
+
 def test_a_postcode_and_a_name_are_both_taken():
     found = find("Brixton SW2 alcohol")
     assert (found.area, found.postcode, found.text) == ("Brixton", "SW2", "alcohol")
