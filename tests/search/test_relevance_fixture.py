@@ -47,10 +47,13 @@ BLIND_7 = _load("queries-blind-7.json")["queries"]
 BLIND_8 = _load("queries-blind-8.json")["queries"]
 # A ninth, also blind, weighted to street names, situations without their key noun and jargon.
 BLIND_9 = _load("queries-blind-9.json")["queries"]
-FIXTURES = {"fixture.json": SERVICES, "fixture-2.json": SERVICES_2}
+# A third fixture of yet other services, and a tenth set over it, both written blind by another hand.
+SERVICES_3 = _load("fixture-3.json")["services"]
+BLIND_10 = _load("queries-blind-10.json")["queries"]
+FIXTURES = {"fixture.json": SERVICES, "fixture-2.json": SERVICES_2, "fixture-3.json": SERVICES_3}
 # Each query set with the fixture its grades name.
 SETS = [(QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4, SERVICES),
-        (BLIND_5 + BLIND_7 + BLIND_8 + BLIND_9, SERVICES_2)]
+        (BLIND_5 + BLIND_7 + BLIND_8 + BLIND_9, SERVICES_2), (BLIND_10, SERVICES_3)]
 each_fixture = pytest.mark.parametrize("services", FIXTURES.values(), ids=FIXTURES.keys())
 
 
@@ -77,9 +80,10 @@ def test_service_names_are_unique_and_fictional_text_has_no_phone_numbers(servic
         assert not phone_like.search(s["description"] + " " + s["eligibility"]), s["name"]
 
 
-def test_the_two_fixtures_share_no_service():
-    # The second fixture checks generalisation: a service copied from the first would not.
+def test_the_fixtures_share_no_service():
+    # The later fixtures check generalisation: a service copied from an earlier one would not.
     assert {s["name"] for s in SERVICES}.isdisjoint(s["name"] for s in SERVICES_2)
+    assert {s["name"] for s in SERVICES + SERVICES_2}.isdisjoint(s["name"] for s in SERVICES_3)
 
 
 @each_fixture
@@ -158,11 +162,12 @@ def _words(text):
     return frozenset(re.findall(r"[a-z0-9&=+]+", text.lower().replace("'", "")))
 
 
-# The blind sets over the second fixture, each with its id prefix, least size and least count per kind,
+# The blind sets over the later fixtures, each with its id prefix, least size and least count per kind,
 # and how it must differ from every set before it: not the same text, or (from the ninth) not the same
 # words in another order either.
 BLIND_SETS = [("b5", BLIND_5, 110, 10, str.lower), ("b7", BLIND_7, 120, 10, str.lower),
-              ("b8", BLIND_8, 120, 8, str.lower), ("b9", BLIND_9, 120, 8, _words)]
+              ("b8", BLIND_8, 120, 8, str.lower), ("b9", BLIND_9, 120, 8, _words),
+              ("b10", BLIND_10, 120, 8, _words)]
 
 
 @pytest.mark.parametrize("number", range(len(BLIND_SETS)), ids=[b[0] for b in BLIND_SETS])
@@ -178,7 +183,8 @@ def test_each_blind_set_has_every_kind_and_its_own_ids_and_texts(number):
     assert [q["id"] for q in queries if same(q["text"]) in seen] == []
 
 
-@pytest.mark.parametrize("queries, services", SETS, ids=["fixture.json sets", "fixture-2.json set"])
+@pytest.mark.parametrize("queries, services", SETS,
+                         ids=["fixture.json sets", "fixture-2.json set", "fixture-3.json set"])
 def test_every_graded_name_exists_in_its_fixture_and_grades_are_on_the_scale(queries, services):
     names = {s["name"] for s in services}
     for q in queries:
@@ -192,7 +198,7 @@ def test_every_graded_name_exists_in_its_fixture_and_grades_are_on_the_scale(que
 
 def test_query_filters_are_search_request_fields_with_known_values(codes, borough_slugs):
     fields = {f.name for f in dataclasses.fields(SearchRequest)} - {"text", "page", "per_page"}
-    for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4 + BLIND_5 + BLIND_7 + BLIND_8 + BLIND_9:
+    for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4 + BLIND_5 + BLIND_7 + BLIND_8 + BLIND_9 + BLIND_10:
         filters = q.get("filters", {})
         assert set(filters) <= fields, q["id"]
         for key, vocabulary in FILTER_VOCABULARIES.items():
