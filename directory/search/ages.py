@@ -14,19 +14,22 @@ import re
 YOUNGEST, OLDEST = 0, 120
 # Bounds are indexed as terms "from-N" and "to-N" (see documents.py).
 _NUMBER = r"(\d{1,2})"
-_FROM = re.compile(rf"\b(?:aged|age|ages|over|adults?)\s*{_NUMBER}\s*(?:\+|and over|or over|and above|or above|"
-                   rf"and older|or older|plus|upwards)|\b{_NUMBER}\s*(?:\+|and over|or over|and above|or older|"
-                   rf"and older)|\bover[- ]{_NUMBER}s?\b|\bany age over {_NUMBER}")
+_FROM = re.compile(rf"\b(?:aged|age|ages|over|adults?)\s*{_NUMBER}\s*(?:\+|and over|or over|and above|"
+                   rf"or above|and older|or older|plus|upwards)|\b{_NUMBER}\s*(?:\+|and over|or over|"
+                   rf"and above|or older|and older)|\bover[- ]{_NUMBER}s?\b|\bany age over {_NUMBER}")
 _RANGE = re.compile(rf"\b(?:aged|ages|age)\s*{_NUMBER}\s*(?:to|-|–|and)\s*{_NUMBER}\b")
 _TO = re.compile(rf"\b(?:under|up to|aged up to|below)[- ]{_NUMBER}s?\b")
 _ADULTS = re.compile(r"^\s*adults?\b")
 # Said of someone else: their age is not the asker's ("my 15 year old", "her son is 16").
+_YEARS_OLD = r"\s*(?:yo|y/o|yrs? old|years? old|year-old|yr old)\b"
 _OWN = re.compile(rf"(?:^|[^\w'])(?:i'?m|i am|am|aged|me|age)\s+(?:only\s+|just\s+|a\s+|an\s+)*{_NUMBER}"
                   rf"(?!\s*(?:mins?|minutes|hours?|hrs?|days?|weeks?|months?|times?|quid|pounds|%|k\b|kg|"
                   rf"st\b|stone|miles?|drinks?|pints?|units?|pills?|mg|ml|g\b|grams?|lines?|bags?))\b"
-                  rf"|^\s*{_NUMBER}\s*(?:yo|y/o|yrs? old|years? old|year-old|yr old)\b"
-                  rf"|\b(?:i'?m|i am|im)\s+(?:a\s+|an\s+)?{_NUMBER}\s*(?:yo|y/o|yrs? old|years? old|year-old|yr old)\b"
-                  rf"|\b{_NUMBER}\s*(?:yo|y/o|yrs? old|years? old|year-old|yr old)\s+(?:here|me|myself)\b")
+                  rf"|^\s*{_NUMBER}{_YEARS_OLD}"
+                  rf"|\b(?:i'?m|i am|im)\s+(?:a\s+|an\s+)?{_NUMBER}{_YEARS_OLD}"
+                  rf"|\b{_NUMBER}{_YEARS_OLD}\s+(?:here|me|myself)\b")
+# Words before an age that make it someone else's ("my 15 year old").
+_SOMEONE_ELSES = frozenset({"my", "our", "his", "her", "their", "son", "daughter", "kid"})
 
 
 def admitted(eligibility: str) -> tuple[int, int] | None:
@@ -56,7 +59,8 @@ def terms(eligibility: str) -> list[str]:
     if bounds is None:
         return []
     youngest, oldest = bounds
-    return ([f"from-{youngest}"] if youngest > YOUNGEST else []) + ([f"to-{oldest}"] if oldest < OLDEST else [])
+    found = [f"from-{youngest}"] if youngest > YOUNGEST else []
+    return found + ([f"to-{oldest}"] if oldest < OLDEST else [])
 
 
 def stated(user_text: str) -> int | None:
@@ -65,7 +69,7 @@ def stated(user_text: str) -> int | None:
     for match in _OWN.finditer(said):
         age = int(next(g for g in match.groups() if g))
         before = said[:match.start()].split()[-2:]
-        if 10 <= age <= 99 and not {"my", "our", "his", "her", "their", "son", "daughter", "kid"} & set(before):
+        if 10 <= age <= 99 and not _SOMEONE_ELSES & set(before):
             return age
     return None
 

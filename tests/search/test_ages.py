@@ -30,7 +30,8 @@ def test_an_eligibility_that_admits_every_age_states_no_bounds(eligibility):
 
 
 @pytest.mark.parametrize(("words", "age"), [
-    ("smoking skunk every day im 17", 17), ("i'm 16 and pregnant", 16), ("17 year old here, drinking a lot", 17),
+    ("smoking skunk every day im 17", 17), ("i'm 16 and pregnant", 16),
+    ("17 year old here, drinking a lot", 17),
     ("im only 15", 15), ("aged 19, nowhere to stay", 19), ("im a 22 year old guy", 22), ("I am 30", 30),
 ])
 def test_an_age_given_as_ones_own_is_read(words, age):

@@ -204,7 +204,9 @@ SAID_SLANG = {
 # Next round (issue 15): needs said in everyday words their first signs lacked, and questions that are not
 # emergencies.
 SAID_PLAIN = {
-    "overdose": ["heart pounding since the pills and cant calm down", "my heart is going like mad after those pills", "cant calm down after the mandy, shaking",
+    "overdose": ["heart pounding since the pills and cant calm down",
+                 "my heart is going like mad after those pills",
+                 "cant calm down after the mandy, shaking",
                  "took a whole packet of paracetamol", "she swallowed a handful of tablets an hour ago"],
     "suicidal": ["i just dont see the point in anything", "whats the point of living anymore",
                  "ive been saving up my tablets", "there's no way out i feel", "i cant take it anymore"],
@@ -212,16 +214,20 @@ SAID_PLAIN = {
                        "woke up in a strangers bed with no idea how i got there"],
     "dangerous-withdrawal": ["two days off the booze and im seeing things",
                              "no drink since sunday and seeing things that arent there"],
-    "bereaved": ["my best mate died last year", "lost my brother to an overdose", "since the funeral i cant sleep"],
+    "bereaved": ["my best mate died last year", "lost my brother to an overdose",
+                 "since the funeral i cant sleep"],
     "worried-about-someone": ["found little bags of powder in my sons room",
                               "found a grinder in my daughters bedroom", "mum here, worried about weed"],
-    "script-gap": ["ran out of methadone and the chemist is shut", "lost my script", "missed my pick up today",
+    "script-gap": ["ran out of methadone and the chemist is shut", "lost my script",
+                   "missed my pick up today",
                    "no subutex till monday"],
-    "dosing": ["can you take mandy on antidepressants", "how many pingers is safe", "is my coke cut with something",
+    "dosing": ["can you take mandy on antidepressants", "how many pingers is safe",
+               "is my coke cut with something",
                "are these pills fake", "can i drop molly if im on prep", "how many mls of g should i take",
                "bad batch of pills going round"],
     "someone-to-talk-to": ["who can i talk to about it", "is there anyone i can speak to tonight"],
-    "sexual-health-general": ["never been to a sexual health clinic before", "nervous about my first sti test",
+    "sexual-health-general": ["never been to a sexual health clinic before",
+                              "nervous about my first sti test",
                               "what happens at a gum clinic"],
 }
 NOT_SAID_PLAIN = {
@@ -302,7 +308,8 @@ def test_a_situation_in_everyday_words_reads_as_its_need(need, words):
 
 
 @pytest.mark.parametrize(("need", "words"),
-                         [(n, w) for d in (NOT_SAID, NOT_SAID_TOO, NOT_SAID_PLAIN) for n, ways in d.items() for w in ways])
+                         [(n, w) for d in (NOT_SAID, NOT_SAID_TOO, NOT_SAID_PLAIN)
+                          for n, ways in d.items() for w in ways])
 def test_nearby_words_do_not_read_as_that_need(need, words):
     assert need not in needs_in(words)
 

@@ -103,7 +103,8 @@ def test_central_districts_typed_without_their_letter_are_places(typed, slug, ou
 
 @pytest.mark.parametrize(("typed", "slug", "rest"), [
     ("drug service in hounslw", "hounslow", "drug service"), ("sti testing hackny", "hackney", "sti testing"),
-    ("needle exchange lambith", "lambeth", "needle exchange"), ("alcohol help croyden", "croydon", "alcohol help"),
+    ("needle exchange lambith", "lambeth", "needle exchange"),
+    ("alcohol help croyden", "croydon", "alcohol help"),
     ("counselling in islinton", "islington", "counselling"), ("clinic near brixon", "lambeth", "clinic"),
     ("rehab in wandswoth", "wandsworth", "rehab"),
 ])
