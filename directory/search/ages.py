@@ -4,8 +4,9 @@ A 17-year-old who types "smoking skunk every day, im 17" is not helped by a serv
 and over", and a 30-year-old by one for "young people aged 13 to 24": such listings rank after every
 other answer (they are not hidden; the eligibility line on each card says why they are last).
 
-Only what a listing's eligibility states first is read ("Anyone; free emergency contraception for people
-aged 13 to 24" admits anyone), and only an age someone gives as their own ("i'm 17", "17 year old here");
+The minimum and maximum ages a listing's editors give are its bounds; without them, only what its
+eligibility states first is read ("Anyone; free emergency contraception for people aged 13 to 24" admits
+anyone). Only an age someone gives as their own is read ("i'm 17", "17 year old here");
 "my 15 year old" is a parent asking, whose own age is not said.
 """
 
@@ -53,9 +54,13 @@ def admitted(eligibility: str) -> tuple[int, int] | None:
     return youngest, oldest
 
 
-def terms(eligibility: str) -> list[str]:
-    """Return the index terms for a listing's age bounds ("from-18", "to-24")."""
-    bounds = admitted(eligibility)
+def terms(eligibility: str, minimum: int | None = None, maximum: int | None = None) -> list[str]:
+    """Return the index terms for a listing's age bounds ("from-18", "to-24"): the minimum and maximum ages
+    its editors gave, else what its eligibility states."""
+    if minimum is not None or maximum is not None:
+        bounds = (YOUNGEST if minimum is None else minimum, OLDEST if maximum is None else maximum)
+    else:
+        bounds = admitted(eligibility)
     if bounds is None:
         return []
     youngest, oldest = bounds

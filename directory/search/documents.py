@@ -39,10 +39,10 @@ from ..models import (
     service_terms,
 )
 from ..models.base import as_utc
-from . import ages, text
+from . import ages, english, needs, text
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA = 11  # 11: the ages a listing's eligibility admits
+SCHEMA = 12  # 11: the ages a listing's eligibility admits; 12: slang in a name only as its kind of service
 
 
 def _analysis_fingerprint() -> int:
@@ -269,8 +269,10 @@ def document(listing: Listing | Service) -> dict:
     sources = {"name": listing.name, "organisation": listing.organisation, "description": description}
     analysed = {name: _analysed(value) for name, value in sources.items()}
     doc = {name: joined for name, (joined, _, _) in analysed.items()}
+    found = {name: _found for name, (_, _, _found) in analysed.items()}
+    found["name"] = _named_concepts(listing, found)
     doc["concepts"] = " ".join(
-        c for name, (_, _, found) in analysed.items() for c in found for _ in range(CONCEPT_REPEAT[name])
+        c for name, concepts in found.items() for c in concepts for _ in range(CONCEPT_REPEAT[name])
     )
     for dimension in dimensions.TAXONOMIES:
         codes = listing.term_codes(dimension.vocabulary)
@@ -283,11 +285,31 @@ def document(listing: Listing | Service) -> dict:
         organisation_id=listing.organisation_id,
         residents=" ".join(sorted(catchment.resident_tokens(listing))),
         located=" ".join(sorted(catchment.located_in(listing))),
-        ages=" ".join(ages.terms(listing.eligibility)),
+        ages=" ".join(ages.terms(listing.eligibility, listing.minimum_age, listing.maximum_age)),
         meta=encode_meta(listing, [analysed[name][1] for name in TEXT_FIELDS]),
         listing=encode_listing(listing),
     )
     return doc
+
+
+def _named_concepts(listing: Listing, found: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """Return the concepts a listing's name says, leaving out a drug said in one everyday word of a name that
+    is something else: such a name says the drug only of the kind of service that answers it, or when its
+    description says it too ("White Lines Tennis Club", "Lean on Me Befriending" and "Bubble and Squeak
+    Toddler Group" are not cocaine, codeine and mephedrone; "Bubble", a chemsex service, would be)."""
+    vocabulary = text.vocabulary()
+    drugs = needs.layer().groups.get("drug", frozenset())
+    types = listing.term_codes("service-type")
+    said_elsewhere = set(found["description"]) | set(found["organisation"])
+
+    def answers(code: str) -> bool:
+        return all(part in types or part in said_elsewhere for part in code.split(" + "))
+
+    words = text.tokens(listing.name)
+    everyday = {c for c, first, last in vocabulary.concepts_in(words, text.cased_tokens(listing.name))
+                if c in drugs and last - first == 1 and english.is_word(words[first])}
+    return tuple(c for c in found["name"] if c not in everyday or c in said_elsewhere
+                 or any(answers(code) for code in vocabulary.broader.get(c, ())))
 
 
 @lru_cache(maxsize=4096)

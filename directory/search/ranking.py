@@ -67,11 +67,15 @@ def scores_of(view, parsed: query.ParsedText, matched, borough=None, among: int 
         factor = _factor(clause)
         if clause.concept:
             _add_bm25(scores, view, "concepts", clause.concept, documents.CONCEPT_BOOST * factor)
+        # A concept's own words rank only what is tagged with it: a name that holds them and is not
+        # that (the "White Lines" of a tennis club) gains nothing from them.
+        tagged = view.array(("tagged", clause.concept),
+                            lambda v, c=clause.concept: _concept_parts(v, c) > 0) if clause.concept else None
         for stems, weight in ((clause.stems, factor), (clause.rank_stems, factor * RANK_STEM_FACTOR)):
             for stem in stems:
                 words = view.array(("words", stem), lambda v, stem=stem: _words_score(v, stem))
                 if words is not None:
-                    scores += weight * words
+                    scores += weight * (words if tagged is None or stems is clause.stems else words * tagged)
     for about, clause in zip(matched.abouts, parsed.clauses, strict=True):
         if about:
             scores += _factor(clause) * ABOUT_SCORE * bitsets.to_array(about, view.size)

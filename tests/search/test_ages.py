@@ -75,3 +75,12 @@ def test_without_an_age_given_both_are_found_as_before(find, drug_services):
     names = find("my 15 year old is smoking weed every day")
     assert {"Adult Drug Service", "Young People's Drug Service"} <= set(names)
     assert names.index("Young People's Drug Service") < names.index("Adult Drug Service")
+
+
+def test_the_ages_an_editor_gave_are_the_bounds_whatever_the_eligibility_says(find, make):
+    make.service(name="Youth Counselling", types=("counselling",), description="Counselling.",
+                 eligibility_description="Anyone.", minimum_age=11, maximum_age=25)
+    make.service(name="Counselling for Everyone", types=("counselling",), description="Counselling.")
+    assert find("counselling, im 40") == ["Counselling for Everyone", "Youth Counselling"]
+    assert ages.terms("Anyone.", 11, 25) == ["from-11", "to-25"]
+    assert ages.terms("Adults aged 18 and over.", None, 30) == ["to-30"]

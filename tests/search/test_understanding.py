@@ -329,3 +329,17 @@ def test_a_question_about_mixing_is_a_drugs_lines_not_an_alcohol_services(app, m
     for words in ("is coke with booze bad for you", "mixing ket and drink is that dangerous",
                   "gbl and a few beers together ok?"):
         assert found(words)[0] == "Straight Answers Drugs Line", words
+
+
+def test_a_street_name_in_the_name_of_something_else_neither_finds_it_nor_leads(app, make, find):
+    make.service(name="White Lines Tennis Club", types=("peer-support",), description="Tennis for all ages.")
+    make.service(name="Bubble and Squeak Toddler Group", types=("peer-support",),
+                 description="Songs and play for toddlers and their carers.")
+    make.service(name="Lean on Me Befriending", types=("peer-support",), description="Volunteers visit for a chat.")
+    make.service(name="Drugs Advice Line", types=("helpline",),
+                 description="Information about drugs: cocaine, mephedrone, codeine and more.")
+    make.service(name="Bubble Chemsex Service", types=("chemsex-support",), description="Support for men.")
+    assert find("doing white lines every weekend") == ["Drugs Advice Line"]
+    assert "Bubble and Squeak Toddler Group" not in find("bubble got me para")
+    assert find("bubble got me para")[0] == "Bubble Chemsex Service"  # a service that answers it says it
+    assert find("drinking lean every day")[0] == "Drugs Advice Line"
