@@ -335,7 +335,8 @@ def test_a_street_name_in_the_name_of_something_else_neither_finds_it_nor_leads(
     make.service(name="White Lines Tennis Club", types=("peer-support",), description="Tennis for all ages.")
     make.service(name="Bubble and Squeak Toddler Group", types=("peer-support",),
                  description="Songs and play for toddlers and their carers.")
-    make.service(name="Lean on Me Befriending", types=("peer-support",), description="Volunteers visit for a chat.")
+    make.service(name="Lean on Me Befriending", types=("peer-support",),
+                 description="Volunteers visit for a chat.")
     make.service(name="Drugs Advice Line", types=("helpline",),
                  description="Information about drugs: cocaine, mephedrone, codeine and more.")
     make.service(name="Bubble Chemsex Service", types=("chemsex-support",), description="Support for men.")
