@@ -200,6 +200,7 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
     # ("no appointment needed").
     concepts = [(c, first, last) for c, first, last in vocabulary.concepts_in_stems(stems, skip, words)
                 if last - first > 1 or words[first] not in NEGATORS]
+    concepts = _how_taken_is_the_drug(concepts, words, stems, layer.groups.get("drug", frozenset()))
     found = layer.find(stems, {c for c, _, _ in concepts})
     # A vocabulary phrase is read whole: "clean works" (needles) is not "getting clean" (a withdrawal).
     phrases = [(c, set(range(first, last))) for c, first, last in concepts if last - first > 1]
@@ -213,7 +214,10 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
         denied = set()  # nothing else is asked ("NOT Kestrel"): the words are what is looked for
     found = [(need, positions) for need, positions in found
              if not _is_denied(need, positions, concepts, denied)]
-    unwanted = {c for c, first, last in concepts if set(range(first, last)) <= denied}
+    # Denying a label is not refusing the help ("drink less, but I'm not an alcoholic"): a concept is unwanted
+    # only when every mention of it is denied.
+    unwanted = ({c for c, first, last in concepts if set(range(first, last)) <= denied}
+                - {c for c, first, last in concepts if not set(range(first, last)) <= denied})
     concepts = [span for span in concepts if span[0] not in unwanted]
     said = set().union(*(positions for _, positions in found)) if found else set()
     narrowing = any(not need.boost for need, _ in found)
@@ -252,7 +256,10 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
         span = set(range(first, last))
         covered |= span
         literal = [stems[i] for i in range(first, last) if text.is_indexable(words[i])]
-        if span & said or concept in taken or concept in mixer:
+        # What is drunk or taken, said in the need's own words ("drink less"), still says which answers
+        # are meant (an alcohol service); anything else the need said is the need.
+        beside = narrowing and concept in substances and not mixing
+        if span & said and not beside or concept in taken or concept in mixer:
             highlight_stems.update(literal)
             continue  # the need says it, or it only tells how it happened
         # Found through the concept alone: a listing that has the word only in a name ("Tina's
@@ -330,6 +337,15 @@ def _taken(words: list[str], stems: list[str], first: int, last: int) -> bool:
     if first >= 1 and words[first - 1] in TAKING_BEFORE:
         return True
     return any(0 <= i < len(words) and stems[i] in TAKING for i in [*before, last])
+
+
+def _how_taken_is_the_drug(concepts, words: list[str], stems: list[str], drugs) -> list:
+    """Leave out a phrase that ends on the word telling how a drug is taken: "quit smoking weed" is not
+    tobacco's "quit smoking"."""
+    took = {i for c, first, last in concepts if c in drugs and _taken(words, stems, first, last)
+            for i in (first - 1, first - 2)}
+    return [(c, first, last) for c, first, last in concepts
+            if c in drugs or not (last - 1 in took and stems[last - 1] in TAKING)]
 
 
 def _as_written(typed: str) -> list[str]:

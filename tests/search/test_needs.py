@@ -225,6 +225,16 @@ SAID_PLAIN = {
                "is my coke cut with something",
                "are these pills fake", "can i drop molly if im on prep", "how many mls of g should i take",
                "bad batch of pills going round"],
+    "gambling": ["blew my wages on the slots again", "cant stop betting on football",
+                 "addicted to online casino",
+                 "hiding my gambling debts from my wife"],
+    "smoking": ["want to quit smoking", "help me give up the fags", "trying to stop vaping",
+                "hooked on nicotine"],
+    "unconscious": ["found him on the bathroom floor with a syringe",
+                    "shes on the floor after using and not moving"],
+    "homeless": ["dad told me to get out tonight", "my parents found out im trans and told me to leave"],
+    "partner-abuse": ["my ex keeps turning up outside my flat", "being stalked by my ex boyfriend"],
+    "mental-distress": ["shes been really low for months", "im so low lately"],
     "someone-to-talk-to": ["who can i talk to about it", "is there anyone i can speak to tonight"],
     "sexual-health-general": ["never been to a sexual health clinic before",
                               "nervous about my first sti test",
@@ -237,6 +247,10 @@ NOT_SAID_PLAIN = {
     "homeless": ["people dealing spice in my hostel"],
     "bereaved": ["lost my mate in the club"],
     "script-gap": ["script writing course"],
+    "smoking": ["quit smoking weed", "want to stop smoking crack"],
+    "gambling": ["betting shop"],
+    "worried-about-someone": ["lost my brother to heroin last year"],
+    "drug-reaction": ["had sex on drugs and scared ive caught something"],
 }
 
 NOT_SAID = {

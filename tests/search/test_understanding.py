@@ -344,3 +344,23 @@ def test_a_street_name_in_the_name_of_something_else_neither_finds_it_nor_leads(
     assert "Bubble and Squeak Toddler Group" not in find("bubble got me para")
     assert find("bubble got me para")[0] == "Bubble Chemsex Service"  # a service that answers it says it
     assert find("drinking lean every day")[0] == "Drugs Advice Line"
+
+
+def test_what_is_drunk_said_in_the_needs_own_words_still_says_which_service_is_meant(app, make, find):
+    make.service(name="Stop Smoking Service", types=("drug-alcohol-treatment",),
+                 description="Support and medicines to stop smoking.")
+    make.service(name="Community Alcohol Team", types=("drug-alcohol-treatment",),
+                 description="Support with alcohol: cutting down safely, or stopping.")
+    assert find("want to drink less but im not an alcoholic")[0] == "Community Alcohol Team"
+
+
+def test_gambling_and_smoking_find_their_own_services(app, make, find):
+    make.service(name="Bet Free Line", types=("helpline",),
+                 description="24-hour support for problem gambling.")
+    make.service(name="Quit Smoking Islington", types=("drug-alcohol-treatment",),
+                 description="Free stop smoking support and nicotine replacement.")
+    make.service(name="Drug and Alcohol Service", types=("drug-alcohol-treatment",),
+                 description="Treatment for drug use, cannabis included.")
+    assert find("lost my rent money on betting apps again") == ["Bet Free Line"]
+    assert find("want to quit fags and vapes")[0] == "Quit Smoking Islington"
+    assert "Drug and Alcohol Service" in find("want to quit smoking weed")  # the weed's, not tobacco's
