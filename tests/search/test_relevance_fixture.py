@@ -50,10 +50,12 @@ BLIND_9 = _load("queries-blind-9.json")["queries"]
 # A third fixture of yet other services, and a tenth set over it, both written blind by another hand.
 SERVICES_3 = _load("fixture-3.json")["services"]
 BLIND_10 = _load("queries-blind-10.json")["queries"]
+# An eleventh over the third fixture, also blind, by yet another hand.
+BLIND_11 = _load("queries-blind-11.json")["queries"]
 FIXTURES = {"fixture.json": SERVICES, "fixture-2.json": SERVICES_2, "fixture-3.json": SERVICES_3}
 # Each query set with the fixture its grades name.
 SETS = [(QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4, SERVICES),
-        (BLIND_5 + BLIND_7 + BLIND_8 + BLIND_9, SERVICES_2), (BLIND_10, SERVICES_3)]
+        (BLIND_5 + BLIND_7 + BLIND_8 + BLIND_9, SERVICES_2), (BLIND_10 + BLIND_11, SERVICES_3)]
 each_fixture = pytest.mark.parametrize("services", FIXTURES.values(), ids=FIXTURES.keys())
 
 
@@ -167,7 +169,7 @@ def _words(text):
 # words in another order either.
 BLIND_SETS = [("b5", BLIND_5, 110, 10, str.lower), ("b7", BLIND_7, 120, 10, str.lower),
               ("b8", BLIND_8, 120, 8, str.lower), ("b9", BLIND_9, 120, 8, _words),
-              ("b10", BLIND_10, 120, 8, _words)]
+              ("b10", BLIND_10, 120, 8, _words), ("b11", BLIND_11, 120, 8, _words)]
 
 
 @pytest.mark.parametrize("number", range(len(BLIND_SETS)), ids=[b[0] for b in BLIND_SETS])
@@ -198,7 +200,7 @@ def test_every_graded_name_exists_in_its_fixture_and_grades_are_on_the_scale(que
 
 def test_query_filters_are_search_request_fields_with_known_values(codes, borough_slugs):
     fields = {f.name for f in dataclasses.fields(SearchRequest)} - {"text", "page", "per_page"}
-    for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4 + BLIND_5 + BLIND_7 + BLIND_8 + BLIND_9 + BLIND_10:
+    for q in QUERIES + HELDOUT + SITUATIONS_3 + MIXED_4 + [query for b in BLIND_SETS for query in b[1]]:
         filters = q.get("filters", {})
         assert set(filters) <= fields, q["id"]
         for key, vocabulary in FILTER_VOCABULARIES.items():
