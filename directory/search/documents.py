@@ -293,7 +293,7 @@ def document(listing: Listing | Service) -> dict:
 
 
 def _named_concepts(listing: Listing, found: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """Return the concepts a listing's name says, leaving out a drug said in one everyday word of a name that
+    """Return the concepts a listing's name says, leaving out a drug said in everyday words of a name that
     is something else: such a name says the drug only of the kind of service that answers it, or when its
     description says it too ("White Lines Tennis Club", "Lean on Me Befriending" and "Bubble and Squeak
     Toddler Group" are not cocaine, codeine and mephedrone; "Bubble", a chemsex service, would be)."""
@@ -307,7 +307,7 @@ def _named_concepts(listing: Listing, found: dict[str, tuple[str, ...]]) -> tupl
 
     words = text.tokens(listing.name)
     everyday = {c for c, first, last in vocabulary.concepts_in(words, text.cased_tokens(listing.name))
-                if c in drugs and last - first == 1 and english.is_word(words[first])}
+                if c in drugs and all(english.is_word(w) for w in words[first:last])}
     return tuple(c for c in found["name"] if c not in everyday or c in said_elsewhere
                  or any(answers(code) for code in vocabulary.broader.get(c, ())))
 
