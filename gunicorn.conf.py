@@ -20,7 +20,10 @@ def default_workers(cores: int) -> int:
 # Loopback unless told otherwise: a reverse proxy (nginx, Caddy, a load balancer) terminates HTTPS in front.
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{_int('PORT', 8000)}"
 workers = _int("WEB_CONCURRENCY", default_workers(multiprocessing.cpu_count()))
-worker_class = "sync"
+# "sync" answers one request per connection and closes it; GUNICORN_WORKER_CLASS=gthread with
+# GUNICORN_THREADS keeps connections open (keepalive) for clients that send several requests on one.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "").strip() or "sync"
+threads = _int("GUNICORN_THREADS", 1)
 # A search answers in milliseconds; a request still running after this is stuck, and its worker is replaced.
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)

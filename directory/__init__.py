@@ -21,6 +21,7 @@ def create_app(config_class=Config):
     register_security(app)
     register_extensions(app)
     register_blueprints(app)
+    register_visitors(app)
     register_errorhandlers(app)
     register_mail(app)
     register_commands(app)
@@ -127,6 +128,13 @@ def register_blueprints(app):
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(insights_bp, url_prefix="/insights")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_visitors(app):
+    # After the blueprints: the sign-in hook (directory/auth) forgets whoever `g` held before this runs.
+    from . import security
+
+    app.before_request(security.visitor_without_cookies)
 
 
 def register_errorhandlers(app):

@@ -15,6 +15,9 @@ from flask import Response, current_app, jsonify, request, stream_with_context
 from ..errors import error_response
 from . import params
 
+# Anyone may keep an answer a minute: open data, the same for everyone.
+CACHE_CONTROL = "public, max-age=60"
+
 
 def not_found(kind: str, item_id: str):
     return error_response(404, "Not Found", f"There is no published {kind} with id {item_id[:80]}.")
@@ -44,8 +47,9 @@ def _conditional(response, last_modified):
     response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
     if last_modified is not None:
         response.last_modified = last_modified
-    response.cache_control.public = True
-    response.cache_control.max_age = 60
+    # What cache_control.public and .max_age give, written at once: each of those parses the header
+    # and writes it again. A response made here has no Cache-Control of its own.
+    response.headers["Cache-Control"] = CACHE_CONTROL
     return response.make_conditional(request)
 
 

@@ -20,6 +20,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from flask import current_app, url_for
 from markupsafe import Markup, escape
@@ -30,6 +31,7 @@ from ..resources import finding
 from ..search import Catalogue, bitsets, documents, engine, english, needs, places, spelling, store, text
 from . import cards, filter_frames, layout_frames
 from .frames import fill, frame
+from .search_links import QUERY_SAFE
 
 # The nil UUID: a well-formed service id that no service has (ids are random UUIDs).
 _ID_STAND_IN = "00000000-0000-0000-0000-000000000000"
@@ -64,8 +66,7 @@ class Page:
                            back=self._here())
         pattern = self._add
         if pattern is None:
-            pattern = self._add = url_for("public.signposting_list", s=[*ids, _ID_STAND_IN],
-                                          back=self._here())
+            pattern = self._add = self._keeping(url_for("public.signposting_list"), [*ids, _ID_STAND_IN])
         return pattern.replace("s=" + _ID_STAND_IN, "s=" + service_id, 1)
 
     def service_url(self, service_id: str) -> str:
@@ -74,9 +75,14 @@ class Page:
             return url_for("public.service", service_id=service_id, s=self.ids, back=self._here())
         pattern = self._service
         if pattern is None:
-            pattern = self._service = url_for("public.service", service_id=_ID_STAND_IN, s=self.ids,
-                                              back=self._here())
+            path = url_for("public.service", service_id=_ID_STAND_IN)
+            pattern = self._service = self._keeping(path, self.ids)
         return pattern.replace(_ID_STAND_IN, service_id, 1)
+
+    def _keeping(self, path: str, ids: list[str]) -> str:
+        """Return `url_for(endpoint, s=ids, back=here)` given the endpoint's `path`: werkzeug's query string
+        (search_links.py), without url_for's rule lookups for it (each cost as much as five cards)."""
+        return path + "?" + urlencode([*(("s", i) for i in ids), ("back", self._here())], safe=QUERY_SAFE)
 
     def card_items(self, hits, moment) -> Markup:
         """Return a results page's cards, each in its list item, as results.html's loop over `card`
@@ -124,23 +130,51 @@ def render(macros, card: cards.Card, heading_level: int = 3, id_prefix: str = ""
     """Return the card's markup from `macros` (the public/_macros.html module) and its frames:
     `card_layout` with the per-page values, the optional ones (snippet, distance, why, capacity)
     through their own macros."""
-    snippet_frame, distance_frame, why_frame, capacity_frame = _parts(macros)
-    # An absent part is markup already (empty), so filling the card escapes nothing for it.
+    parts = _parts(macros)
+    fixed = _card(card, heading_level, id_prefix)
+    pieces = frame(macros.card_layout, fixed, _PER_PAGE)
+    if pieces is None:  # the card's own text holds a stand-in
+        return _render_through_macro(macros, fixed, parts, service_href, add_href, status, snippet, distance,
+                                     why, capacity)
+    # fill(pieces, values), with each optional part's frame filled in place: one string made per card,
+    # not one per part and another per join (a fifth of a card's time). An absent part is empty markup.
+    snippet_frame, distance_frame, why_frame, capacity_frame = parts
+    p = pieces
+    out = [p[0], escape(service_href), p[1]]
+    if snippet:
+        out += _part(snippet_frame, snippet)
+    out.append(p[2])
+    if distance:
+        out += _part(distance_frame, distance)
+    if why:
+        out += _part(why_frame, why)
+    out.append(p[3])
+    if capacity:
+        out += _part(capacity_frame, capacity)
+    out += (p[4], _escaped(status), p[5], escape(add_href), p[6])
+    return Markup("".join(out))  # noqa: S704  (the macros' own output and escaped values)
+
+
+def _escaped(value) -> str:
+    # What escape() would give, without making a copy of markup that is already safe.
+    return value if value.__class__ is Markup else escape(value)
+
+
+def _part(frame_pieces: tuple[str, str], value) -> tuple[str, str, str]:
+    """Return an optional part's frame (one value) with `value` in its place: `frames.fill`'s pieces."""
+    return frame_pieces[0], _escaped(value), frame_pieces[1]
+
+
+def _render_through_macro(macros, fixed, parts, service_href, add_href, status, snippet, distance, why,
+                          capacity) -> Markup:
+    snippet_frame, distance_frame, why_frame, capacity_frame = parts
     snippet_part = fill(snippet_frame, (snippet,)) if snippet else _ABSENT
     where_part = fill(distance_frame, (distance,)) if distance else _ABSENT
     if why:
         where_part += fill(why_frame, (why,))
     capacity_part = fill(capacity_frame, (capacity,)) if capacity else _ABSENT
     values = (service_href, snippet_part, where_part, capacity_part, status, add_href)
-    fixed = _card(card, heading_level, id_prefix)
-    pieces = frame(macros.card_layout, fixed, _PER_PAGE)
-    if pieces is None:  # the card's own text holds a stand-in
-        return macros.card_layout(**dict(fixed), **dict(zip(_PER_PAGE, values, strict=True)))
-    # fill(pieces, values), written out: the parts are markup already, only the links need escaping.
-    p = pieces
-    return Markup("".join((  # noqa: S704  (the macro's own output and escaped values)
-        p[0], escape(service_href), p[1], snippet_part, p[2], where_part, p[3], capacity_part, p[4],
-        status if status.__class__ is Markup else escape(status), p[5], escape(add_href), p[6])))
+    return macros.card_layout(**dict(fixed), **dict(zip(_PER_PAGE, values, strict=True)))
 
 
 def render_whole(macros, card: cards.Card, heading_level: int = 3, id_prefix: str = "", *, service_href: str,

@@ -18,7 +18,7 @@ from flask import url_for
 # A page number no link asks for (a page is at most 1000): the pattern holds it only where the page goes.
 _PAGE_STAND_IN = "2147483646"
 # What werkzeug leaves unquoted in a query string (werkzeug.urls._urlencode).
-_QUERY_SAFE = "!$'()*,/:;?@"
+QUERY_SAFE = "!$'()*,/:;?@"
 
 
 class SearchLinks:
@@ -44,7 +44,7 @@ class SearchLinks:
                 items.extend((key, v) for v in value if v is not None)
             elif value is not None:
                 items.append((key, value))
-        query = urlencode(items, safe=_QUERY_SAFE)
+        query = urlencode(items, safe=QUERY_SAFE)
         return f"{path}?{query}#results" if query else f"{path}#results"
 
     def page(self, n: int | None) -> str:
