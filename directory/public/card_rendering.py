@@ -288,6 +288,7 @@ CACHES: tuple[Cache, ...] = (
     _lru(english._words, limit=1),  # the English word list, read once
     _lru(english._common, limit=1),  # its most used words, read once
     _lru(places._index),  # the names to look for, per set of boroughs (one, but for tests)
+    _lru(places.misspelt_place),  # the place a misspelt word stands for, per word typed (memory only)
     Cache("Shelf", finding.__name__, None, "app (read again once a minute old)",
           lambda: len(finding.shelf().found or []), lambda: finding.shelf().clear()),
     _per_segment("_listings", bitsets.LISTINGS_PER_SEGMENT),

@@ -195,22 +195,24 @@ def _postcode_at(words, i: int, text: str) -> tuple[int, geo.Place] | None:
     return None
 
 
-def _name_at(index, words, i: int, has_preposition: bool) -> _Name | None:
-    for entry in index.get(words[i][0], ()):
+def _name_at(boroughs, words, i: int, has_preposition: bool) -> _Name | None:
+    for entry in _index(boroughs).get(words[i][0], ()):
         n = len(entry.words)
         if tuple(w for w, _, _ in words[i:i + n]) == entry.words and (has_preposition or not entry.ambiguous):
             return entry
-    return _misspelt_name_at(index, words, i)
+    typed = words[i][0]
+    return misspelt_place(typed, boroughs) if len(typed) >= MISSPELT_FROM and typed.isalpha() else None
 
 
-def _misspelt_name_at(index, words, i: int) -> _Name | None:
+@lru_cache(maxsize=4096)
+def misspelt_place(typed: str, boroughs: tuple[tuple[str, str], ...]) -> _Name | None:
     """Return the borough or area a misspelt word stands for ("hackny", "lambith", "croyden"), or None.
     Only a word that is neither English nor the directory's own is read so, only as a one-word name that
     is not also an everyday word, and only where one place alone is that close. People rarely mistype a
     name's first letter, so only names starting with it are compared."""
-    typed = words[i][0]
-    if len(typed) < MISSPELT_FROM or not typed.isalpha() or english.is_word(typed) or _is_domain_word(typed):
+    if english.is_word(typed) or _is_domain_word(typed):
         return None
+    index = _index(boroughs)
     limit = 1 if len(typed) < 8 else 2
     close = [entry for first, entries in index.items() if first[:1] == typed[:1] for entry in entries
              if len(entry.words) == 1 and entry.borough_slug and not entry.ambiguous
@@ -235,7 +237,7 @@ def find_in(text: str | None, catalogue) -> PlaceWords | None:
     words = _words(text)
     if not words:
         return None
-    index = _index(_borough_key(catalogue))
+    boroughs = _borough_key(catalogue)
     cuts: list[tuple[int, int]] = []  # character spans to take out
     postcode = name = None
     i = 0
@@ -248,7 +250,7 @@ def find_in(text: str | None, catalogue) -> PlaceWords | None:
             cuts.append((start, words[i + length - 1][2]))
             i += length
             continue
-        if name is None and (entry := _name_at(index, words, i, before is not None)):
+        if name is None and (entry := _name_at(boroughs, words, i, before is not None)):
             if entry.borough_slug is None:  # a proper name: its words stay search words
                 i += len(entry.words)
                 continue
