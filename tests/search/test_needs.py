@@ -244,9 +244,12 @@ SAID_PLAIN = {
                               "what happens at a gum clinic"],
 }
 NOT_SAID_PLAIN = {
+    # (a worker asking for training asks for no 999)
     "overdose": ["how many mls of g is too much", "can you take ket if youve been drinking",
-                 "lost my mate to an overdose last year"],
-    "suicidal": ["suicide tuesday after the weekend", "saving up for a holiday"],
+                 "lost my mate to an overdose last year", "overdose awareness training for our hostel staff",
+                 "naloxone and overdose response kits for the team"],
+    "suicidal": ["suicide tuesday after the weekend", "saving up for a holiday",
+                 "suicide prevention training for volunteers", "self harm awareness course for staff"],
     "homeless": ["people dealing spice in my hostel"],
     "bereaved": ["lost my mate in the club"],
     "script-gap": ["script writing course"],
