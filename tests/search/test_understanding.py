@@ -119,6 +119,8 @@ def test_street_names_find_the_kinds_of_service_that_treat_them():
 def test_a_word_nothing_in_the_directory_holds_finds_nothing():
     assert found("dentist in lambeth") == []
     assert found("car insurance") == []
+    # street names that are everyday words too are read as the drug only where they say it
+    assert found("nail bar") == found("glass repair windscreen") == []
 
 
 @pytest.mark.usefixtures("directory")
