@@ -2,7 +2,7 @@
 
 A 17-year-old who types "smoking skunk every day, im 17" is not helped by a service for "adults aged 18
 and over", and a 30-year-old by one for "young people aged 13 to 24": such listings rank after every
-other answer (they are not hidden; the eligibility line on each card says why they are last).
+other answer (they are not hidden: each one's page says who it is for).
 
 The minimum and maximum ages a listing's editors give are its bounds; without them, only what its
 eligibility states first is read ("Anyone; free emergency contraception for people aged 13 to 24" admits

@@ -265,8 +265,7 @@ def parse(user_text: str, view, catalogue, correct: bool = True) -> ParsedText:
         # Found through the concept alone: a listing that has the word only in a name ("Tina's
         # Kitchen") was not tagged with the concept, and must not match it.
         where = bool(taking) and concept not in drugs and all(stems[i] in SETTINGS for i in span)
-        role = (BESIDE if narrowing and concept in substances and not mixing
-                else OPTIONAL if narrowing or concept in nudging or where else REQUIRED)
+        role = BESIDE if beside else OPTIONAL if narrowing or concept in nudging or where else REQUIRED
         # Beside a need, a concept's words that are also names rank nothing: "Tina Brown" is not tina.
         named = role == BESIDE and vocabulary.names and any(s in vocabulary.names.name_words for s in literal)
         clauses.append(Clause(concept=concept, corrected=any(i in alternatives for i in span), role=role,
