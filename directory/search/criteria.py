@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field, replace
 
 from .. import geo
-from . import places
+from . import english, places, text
 from .catalogue import BoroughRef, Catalogue
 from .filters import BY_KEY as FILTERS_BY_KEY
 from .filters import DISTANCE, FILTERS, TEXT, SearchInputError
@@ -144,7 +144,7 @@ def _with_places(request: SearchRequest, catalogue: Catalogue) -> tuple[SearchRe
         request = replace(request, borough=None)
     chosen_borough = bool(borough) and not declined
     chosen_postcode = bool(request.postcode and str(request.postcode).strip())
-    words = places.find_in(request.text, catalogue) if request.text else None
+    words = places.find_in(request.text, catalogue, known_word) if request.text else None
     if words is None:
         return request, Understood(borough_declined=declined)
     changes, borough_from, postcode_from = {}, None, None
@@ -161,6 +161,11 @@ def _with_places(request: SearchRequest, catalogue: Catalogue) -> tuple[SearchRe
         return request, Understood(borough_declined=declined)
     changes["text"] = words.text
     return replace(request, **changes), Understood(words, borough_from, postcode_from, declined)
+
+
+def known_word(word: str) -> bool:
+    """Whether a typed word is English or one of the directory's own: never then a misspelt place."""
+    return english.is_word(word) or text.stem(word) in text.vocabulary().words
 
 
 def _positive_int(value, name, default):

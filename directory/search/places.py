@@ -15,8 +15,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from .. import geo
-from . import english, spelling, text
 from .borough import BoroughRef
+from .edits import within
 
 PLACES_FILE = Path(__file__).parent.parent / "data" / "places.txt"
 MAX_CHARS = 300  # as the query parser reads (query.MAX_CHARS)
@@ -195,43 +195,41 @@ def _postcode_at(words, i: int, text: str) -> tuple[int, geo.Place] | None:
     return None
 
 
-def _name_at(boroughs, words, i: int, has_preposition: bool) -> _Name | None:
+def _name_at(boroughs, words, i: int, has_preposition: bool, known) -> _Name | None:
     for entry in _index(boroughs).get(words[i][0], ()):
         n = len(entry.words)
         if tuple(w for w, _, _ in words[i:i + n]) == entry.words and (has_preposition or not entry.ambiguous):
             return entry
     typed = words[i][0]
-    return misspelt_place(typed, boroughs) if len(typed) >= MISSPELT_FROM and typed.isalpha() else None
+    if known is None or len(typed) < MISSPELT_FROM or not typed.isalpha():
+        return None
+    return misspelt_place(typed, boroughs, known)
 
 
 @lru_cache(maxsize=4096)
-def misspelt_place(typed: str, boroughs: tuple[tuple[str, str], ...]) -> _Name | None:
+def misspelt_place(typed: str, boroughs: tuple[tuple[str, str], ...], known) -> _Name | None:
     """Return the borough or area a misspelt word stands for ("hackny", "lambith", "croyden"), or None.
-    Only a word that is neither English nor the directory's own is read so, only as a one-word name that
-    is not also an everyday word, and only where one place alone is that close. People rarely mistype a
-    name's first letter, so only names starting with it are compared."""
-    if english.is_word(typed) or _is_domain_word(typed):
+    Only a word that is not `known` (English, or the directory's own: the caller says) is read so, only as
+    a one-word name that is not also an everyday word, and only where one place alone is that close.
+    People rarely mistype a name's first letter, so only names starting with it are compared."""
+    if known(typed):
         return None
     index = _index(boroughs)
     limit = 1 if len(typed) < 8 else 2
     close = [entry for first, entries in index.items() if first[:1] == typed[:1] for entry in entries
              if len(entry.words) == 1 and entry.borough_slug and not entry.ambiguous
-             and spelling.within(typed, first, limit)]
+             and within(typed, first, limit)]
     return close[0] if len({(entry.borough_slug, entry.area) for entry in close}) == 1 else None
 
 
 MISSPELT_FROM = 5  # letters: shorter words are too often something else a letter away
 
 
-def _is_domain_word(word: str) -> bool:
-    vocabulary = text.vocabulary()
-    return text.stem(word) in vocabulary.words
-
-
-def find_in(text: str | None, catalogue) -> PlaceWords | None:
+def find_in(text: str | None, catalogue, known=None) -> PlaceWords | None:
     """Return the place (a postcode, and a borough or area name) in a query's words, or None.
 
-    The first postcode and the first name are taken; a later one stays in the words.
+    The first postcode and the first name are taken; a later one stays in the words. With `known` (whether
+    a word is English or the directory's own), a word that is neither may be a misspelt place.
     """
     text = (text or "")[:MAX_CHARS]
     words = _words(text)
@@ -250,7 +248,7 @@ def find_in(text: str | None, catalogue) -> PlaceWords | None:
             cuts.append((start, words[i + length - 1][2]))
             i += length
             continue
-        if name is None and (entry := _name_at(boroughs, words, i, before is not None)):
+        if name is None and (entry := _name_at(boroughs, words, i, before is not None, known)):
             if entry.borough_slug is None:  # a proper name: its words stay search words
                 i += len(entry.words)
                 continue

@@ -17,6 +17,7 @@ import re
 from functools import lru_cache
 
 from . import documents, english, text
+from .edits import within
 
 MAX_CANDIDATES = 3
 PHRASE_WORD = 3  # the shortest word a phrase corrects ("pil"); shorter ones are too often meant
@@ -114,24 +115,6 @@ def sounds_like(typed: str, written: str) -> bool:
         return False
     a, b = sound(typed), sound(written)
     return a[:1] == b[:1] and (a == b or len(b) >= 7 and len(a) >= 7 and within(a, b, 1))
-
-
-def within(a: str, b: str, limit: int) -> bool:
-    """Whether a and b are at most `limit` edits apart, a swap of two letters counting as one
-    ("steriods" is one edit from "steroids"): optimal string alignment, cut off early."""
-    if abs(len(a) - len(b)) > limit:
-        return False
-    before, previous = None, list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if before is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], before[j - 2] + 1)
-        if min(current) > limit:
-            return False
-        before, previous = previous, current
-    return previous[-1] <= limit
 
 
 def split_joined(word: str, view, vocabulary, catalogue, layer) -> list[str] | None:

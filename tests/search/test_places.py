@@ -20,7 +20,7 @@ CATALOGUE = Boroughs()
 
 
 def find(text):
-    return places.find_in(text, CATALOGUE)
+    return places.find_in(text, CATALOGUE, criteria.known_word)
 
 
 @pytest.mark.parametrize(("typed", "slug", "rest"), [
@@ -235,6 +235,13 @@ def test_a_borough_in_the_words_filters_and_says_what_it_left_out():
     hidden = run(text="alcohol", borough="any", residents_elsewhere="barnet")
     assert [h.listing.name for h in hidden.hits] == ["Enfield team"]
     assert run(text="alcohol").left_out_other_boroughs == 0
+
+
+@pytest.mark.usefixtures("alcohol")
+def test_a_misspelt_borough_in_the_words_filters_as_the_borough_does():
+    result = run(text="alcohol help in barnit")
+    assert sorted(h.listing.name for h in result.hits) == ["Barnet team", "Open clinic"]
+    assert (result.borough.slug, result.understood.words.text) == ("barnet", "alcohol help")
 
 
 @pytest.mark.usefixtures("alcohol")
