@@ -21,8 +21,9 @@ _FROM = re.compile(rf"\b(?:aged|age|ages|over|adults?)\s*{_NUMBER}\s*(?:\+|and o
 _RANGE = re.compile(rf"\b(?:aged|ages|age)\s*{_NUMBER}\s*(?:to|-|–|and)\s*{_NUMBER}\b")
 _TO = re.compile(rf"\b(?:under|up to|aged up to|below)[- ]{_NUMBER}s?\b")
 _ADULTS = re.compile(r"^\s*adults?\b")
-# Said of someone else: their age is not the asker's ("my 15 year old", "her son is 16").
 _YEARS_OLD = r"\s*(?:yo|y/o|yrs? old|years? old|year-old|yr old)\b"
+# An age given as one's own ("im 17", "aged 19", "17 year old here"), not a count of something else
+# ("im 5 days clean", "i am 2 hours away").
 _OWN = re.compile(rf"(?:^|[^\w'])(?:i'?m|i am|am|aged|me|age)\s+(?:only\s+|just\s+|a\s+|an\s+)*{_NUMBER}"
                   rf"(?!\s*(?:mins?|minutes|hours?|hrs?|days?|weeks?|months?|times?|quid|pounds|%|k\b|kg|"
                   rf"st\b|stone|miles?|drinks?|pints?|units?|pills?|mg|ml|g\b|grams?|lines?|bags?))\b"
