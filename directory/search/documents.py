@@ -297,8 +297,10 @@ def _named_concepts(listing: Listing, found: dict[str, tuple[str, ...]]) -> tupl
     is something else: such a name says the drug only of the kind of service that answers it, or when its
     description says it too ("White Lines Tennis Club", "Lean on Me Befriending" and "Bubble and Squeak
     Toddler Group" are not cocaine, codeine and mephedrone; "Bubble", a chemsex service, would be)."""
-    vocabulary = text.vocabulary()
     drugs = needs.layer().groups.get("drug", frozenset())
+    if not drugs.intersection(found["name"]):
+        return found["name"]  # most names say no drug: nothing to read again
+    vocabulary = text.vocabulary()
     types = listing.term_codes("service-type")
     said_elsewhere = set(found["description"]) | set(found["organisation"])
 

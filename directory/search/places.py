@@ -195,8 +195,8 @@ def _postcode_at(words, i: int, text: str) -> tuple[int, geo.Place] | None:
     return None
 
 
-def _name_at(boroughs, words, i: int, has_preposition: bool, known) -> _Name | None:
-    for entry in _index(boroughs).get(words[i][0], ()):
+def _name_at(index, boroughs, words, i: int, has_preposition: bool, known) -> _Name | None:
+    for entry in index.get(words[i][0], ()):
         n = len(entry.words)
         if tuple(w for w, _, _ in words[i:i + n]) == entry.words and (has_preposition or not entry.ambiguous):
             return entry
@@ -236,6 +236,7 @@ def find_in(text: str | None, catalogue, known=None) -> PlaceWords | None:
     if not words:
         return None
     boroughs = _borough_key(catalogue)
+    index = _index(boroughs)
     cuts: list[tuple[int, int]] = []  # character spans to take out
     postcode = name = None
     i = 0
@@ -248,7 +249,7 @@ def find_in(text: str | None, catalogue, known=None) -> PlaceWords | None:
             cuts.append((start, words[i + length - 1][2]))
             i += length
             continue
-        if name is None and (entry := _name_at(boroughs, words, i, before is not None, known)):
+        if name is None and (entry := _name_at(index, boroughs, words, i, before is not None, known)):
             if entry.borough_slug is None:  # a proper name: its words stay search words
                 i += len(entry.words)
                 continue
